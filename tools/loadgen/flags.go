@@ -1,0 +1,79 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+type options struct {
+	brokers    []string // empty: embedded cluster
+	embedded   int      // brokers of the embedded cluster
+	partitions int
+	producers  int
+	messages   int // per producer
+	valueSize  int
+	level      int
+	version    sarama.KafkaVersion
+	linger     time.Duration
+	idempotent bool
+	maxInUse   int
+	maxIdle    int
+	verify     bool
+	json       bool
+	variant    string
+	timeout    time.Duration
+}
+
+func parseFlags(args []string) (options, error) {
+	var (
+		o       options
+		brokers string
+		version string
+	)
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.StringVar(&brokers, "brokers", "", "comma-separated bootstrap `host:port` list of a real cluster; empty starts an embedded kfake cluster on 127.0.0.1")
+	fs.IntVar(&o.embedded, "embedded-brokers", 3, "brokers of the embedded cluster")
+	fs.IntVar(&o.partitions, "partitions", 12, "partitions of the topic created for the run")
+	fs.IntVar(&o.producers, "producers", 200, "independent producers (each with its own client and config)")
+	fs.IntVar(&o.messages, "messages", 250, "messages per producer")
+	fs.IntVar(&o.valueSize, "value-size", 1000, "approximate value size in bytes")
+	fs.IntVar(&o.level, "level", sarama.CompressionLevelDefault, "zstd level (default: Sarama's default)")
+	fs.StringVar(&version, "version", "2.1.0", "Kafka protocol version Sarama uses (2.1.0 is the minimum for zstd)")
+	fs.DurationVar(&o.linger, "linger", 5*time.Millisecond, "Producer.Flush.Frequency: how long a batch may wait to fill")
+	fs.BoolVar(&o.idempotent, "idempotent", false, "idempotent producers")
+	fs.IntVar(&o.maxInUse, "max-in-use", 0, "fork only: Producer.Zstd.MaxInUseEncoders (0: the fork's default)")
+	fs.IntVar(&o.maxIdle, "max-idle", 0, "fork only: Producer.Zstd.MaxIdleEncoders (0: the fork's default)")
+	fs.BoolVar(&o.verify, "verify", true, "read everything back with kgo and Sarama's consumer and fail on any discrepancy")
+	fs.BoolVar(&o.json, "json", false, "print one JSON line instead of the table")
+	fs.StringVar(&o.variant, "variant", "", "label of this build in the output (default: derived from the Sarama module)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if brokers != "" {
+		o.brokers = strings.Split(brokers, ",")
+	}
+	v, err := sarama.ParseKafkaVersion(version)
+	if err != nil {
+		return o, err
+	}
+	if !v.IsAtLeast(sarama.V2_1_0_0) {
+		return o, errors.New("zstd needs -version 2.1.0 or newer")
+	}
+	o.version = v
+	if o.producers < 1 || o.messages < 1 || o.partitions < 1 || o.embedded < 1 || o.valueSize < 1 {
+		return o, errors.New("-producers, -messages, -partitions, -embedded-brokers and -value-size must be positive")
+	}
+	if o.variant == "" {
+		o.variant = buildVariant()
+	}
+	return o, nil
+}

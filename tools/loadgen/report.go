@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"sarama-zstd.example/tools/loadgen/workload"
+)
+
+// report is everything a run measured. Its JSON form (one line, -json) is
+// what the compare program collects; field names are that contract.
+type report struct {
+	Variant    string `json:"variant"`
+	Sarama     string `json:"sarama"`
+	Fork       bool   `json:"fork"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	Producers  int    `json:"producers"`
+	PerProd    int    `json:"messages_per_producer"`
+	ValueSize  int    `json:"value_size"`
+	Level      int    `json:"level"`
+	Version    string `json:"kafka_version"`
+	Embedded   bool   `json:"embedded"`
+
+	Seconds       float64 `json:"seconds"`
+	Messages      int64   `json:"messages"`
+	Bytes         int64   `json:"bytes"`
+	MsgsPerSec    float64 `json:"msgs_per_s"`
+	MBPerSec      float64 `json:"mb_per_s"`
+	TotalAlloc    uint64  `json:"alloc_bytes"`
+	AllocPerMsg   float64 `json:"alloc_bytes_per_msg"`
+	Mallocs       uint64  `json:"mallocs"`
+	GCCycles      uint32  `json:"gc_cycles"`
+	GCCPUFraction float64 `json:"gc_cpu_fraction"`
+	PeakHeapAlloc uint64  `json:"peak_heap_alloc_bytes"`
+	PeakHeapInuse uint64  `json:"peak_heap_inuse_bytes"`
+
+	// Pool metrics: nil when the Sarama in use does not publish them.
+	EncodersCreated *int64   `json:"encoders_created"`
+	EncoderWaits    *int64   `json:"encoder_waits"`
+	WaitMeanMicros  *float64 `json:"encoder_wait_mean_us"`
+	WaitP99Micros   *float64 `json:"encoder_wait_p99_us"`
+
+	SampleRatio float64 `json:"ratio_sample"`
+	BatchRatio  float64 `json:"ratio_batches"`
+	ZstdBatches int     `json:"zstd_batches"`
+	Batches     int     `json:"batches"`
+
+	Verified      bool    `json:"verified"`
+	KgoRecords    int     `json:"kgo_records"`
+	SaramaRecords int     `json:"sarama_records"`
+	VerifySeconds float64 `json:"verify_seconds"`
+}
+
+func newReport(o options) *report {
+	v, _ := saramaBuild()
+	return &report{
+		Variant: o.variant, Sarama: v, Fork: workload.ForkBuild, GOMAXPROCS: gomaxprocs(),
+		Producers: o.producers, PerProd: o.messages, ValueSize: o.valueSize, Level: o.level,
+		Version: o.version.String(), Embedded: len(o.brokers) == 0,
+	}
+}
+
+func (r *report) setProduce(res *workload.Result) {
+	r.Seconds = res.Duration.Seconds()
+	r.Messages = res.Messages
+	r.Bytes = res.Bytes
+	if r.Seconds > 0 {
+		r.MsgsPerSec = float64(res.Messages) / r.Seconds
+		r.MBPerSec = float64(res.Bytes) / 1e6 / r.Seconds
+	}
+	rt := res.Runtime
+	r.TotalAlloc, r.Mallocs, r.GCCycles, r.GCCPUFraction = rt.TotalAlloc, rt.Mallocs, rt.GCCycles, rt.GCCPUFraction
+	r.PeakHeapAlloc, r.PeakHeapInuse = rt.PeakHeapAlloc, rt.PeakHeapInuse
+	if res.Messages > 0 {
+		r.AllocPerMsg = float64(rt.TotalAlloc) / float64(res.Messages)
+	}
+	if p := res.Pool; p.Present > 0 {
+		created, waits, mean, p99 := p.EncodersCreate, p.Waits, p.WaitMeanMicros(), p.WaitP99
+		r.EncodersCreated, r.EncoderWaits, r.WaitMeanMicros, r.WaitP99Micros = &created, &waits, &mean, &p99
+	}
+}
+
+func (r *report) setVerify(kv, sv *workload.Verdict, took time.Duration) {
+	r.Verified = kv.Err() == nil && sv.Err() == nil && kv.Records > 0 && sv.Records > 0
+	r.KgoRecords, r.SaramaRecords = kv.Records, sv.Records
+	r.BatchRatio, r.ZstdBatches, r.Batches = kv.Ratio(), kv.ZstdBatches, kv.Batches
+	r.VerifySeconds = took.Seconds()
+}
+
+func (r *report) writeJSON(w io.Writer) error {
+	return json.NewEncoder(w).Encode(r) // Encode ends the line: one line per run
+}
+
+func (r *report) writeTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(name, format string, args ...any) { fmt.Fprintf(tw, "%s\t"+format+"\n", append([]any{name}, args...)...) }
+	row("variant", "%s (sarama %s, fork build %v, GOMAXPROCS %d)", r.Variant, r.Sarama, r.Fork, r.GOMAXPROCS)
+	row("workload", "%d producers x %d msgs, ~%d B values, zstd level %s, Kafka %s, %s cluster",
+		r.Producers, r.PerProd, r.ValueSize, levelName(r.Level), r.Version, map[bool]string{true: "embedded", false: "external"}[r.Embedded])
+	row("produce time", "%.2f s", r.Seconds)
+	row("throughput", "%.0f msg/s, %.1f MB/s (%d msgs, %.1f MB)", r.MsgsPerSec, r.MBPerSec, r.Messages, float64(r.Bytes)/1e6)
+	row("allocated", "%.1f MB (%.0f B/msg, %d objects)", float64(r.TotalAlloc)/1e6, r.AllocPerMsg, r.Mallocs)
+	row("GC", "%d cycles, %.1f%% of CPU", r.GCCycles, 100*r.GCCPUFraction)
+	row("peak heap", "%.1f MB allocated, %.1f MB in use", float64(r.PeakHeapAlloc)/1e6, float64(r.PeakHeapInuse)/1e6)
+	if r.EncodersCreated != nil {
+		row("zstd encoders", "%d created (all producers), %d waits, mean %.0f us, p99 <= %.0f us",
+			*r.EncodersCreated, *r.EncoderWaits, *r.WaitMeanMicros, *r.WaitP99Micros)
+	} else {
+		row("zstd encoders", "n/a (this Sarama publishes no pool metrics)")
+	}
+	row("compression", "%.2fx sample, %.2fx produced batches (%d/%d batches zstd)", r.SampleRatio, r.BatchRatio, r.ZstdBatches, r.Batches)
+	if r.KgoRecords+r.SaramaRecords > 0 {
+		verdict := "FAILED"
+		if r.Verified {
+			verdict = "ok"
+		}
+		row("read back", "%s: kgo %d records, sarama %d records (%.1f s)", verdict, r.KgoRecords, r.SaramaRecords, r.VerifySeconds)
+	} else {
+		row("read back", "not done")
+	}
+	_ = tw.Flush()
+}
+
+func levelName(l int) string {
+	if l < -100 {
+		return "default"
+	}
+	return fmt.Sprint(l)
+}

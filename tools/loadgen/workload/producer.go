@@ -1,0 +1,220 @@
+package workload
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// ProducerOptions are the settings shared by every producer of a run.
+type ProducerOptions struct {
+	Version    sarama.KafkaVersion
+	Level      int           // zstd level; sarama.CompressionLevelDefault for the library default
+	Linger     time.Duration // Producer.Flush.Frequency: how long a batch may wait to fill
+	Idempotent bool
+	// Tune, when set, adjusts each producer's config last (for example the
+	// fork's encoder pool limits, which only a saramazstd build can set).
+	Tune func(id int, c *sarama.Config)
+}
+
+// Config builds the Sarama config of producer id: its own config and
+// therefore its own MetricRegistry, as independent services in one process
+// would have.
+func (o ProducerOptions) Config(id int) *sarama.Config {
+	c := sarama.NewConfig()
+	c.ClientID = fmt.Sprintf("loadgen-%d", id)
+	c.Version = o.Version
+	c.Producer.Compression = sarama.CompressionZSTD
+	c.Producer.CompressionLevel = o.Level
+	c.Producer.Return.Successes = true
+	c.Producer.Return.Errors = true
+	c.Producer.RequiredAcks = sarama.WaitForAll
+	c.Producer.Flush.Frequency = o.Linger
+	c.Producer.Partitioner = sarama.NewHashPartitioner
+	c.Metadata.AllowAutoTopicCreation = false
+	if o.Idempotent {
+		c.Producer.Idempotent = true
+		c.Net.MaxOpenRequests = 1 // Sarama requires it for idempotence
+	}
+	if o.Tune != nil {
+		o.Tune(id, c)
+	}
+	return c
+}
+
+// AckState is what the producer learnt about one message.
+type AckState uint8
+
+const (
+	NotSent AckState = iota // never handed to Sarama
+	Pending                 // handed to Sarama, no outcome yet
+	Acked                   // acknowledged by the cluster at Partition/Offset
+	Failed                  // returned on the Errors channel
+)
+
+// Ack is the outcome of one message, indexed by its sequence number.
+type Ack struct {
+	State     AckState
+	Partition int32
+	Offset    int64
+}
+
+// Producer is one independent Sarama producer with its own client and
+// config, and the log of what happened to each message it was given.
+type Producer struct {
+	ID     int
+	Config *sarama.Config
+	client sarama.Client
+	async  sarama.AsyncProducer
+
+	mu        sync.Mutex
+	acks      []Ack
+	pending   sync.WaitGroup
+	errs      []error
+	collected chan struct{} // closed when Sarama closed both result channels
+	acked     atomic.Int64  // acknowledgements so far, for progress reports
+	ackedSize atomic.Int64  // key+value bytes of the acknowledged messages
+}
+
+// NewProducer connects producer id to addrs.
+func NewProducer(id int, addrs []string, conf *sarama.Config) (*Producer, error) {
+	client, err := sarama.NewClient(addrs, conf)
+	if err != nil {
+		return nil, fmt.Errorf("producer %d: client: %w", id, err)
+	}
+	async, err := sarama.NewAsyncProducerFromClient(client)
+	if err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("producer %d: %w", id, err)
+	}
+	p := &Producer{ID: id, Config: conf, client: client, async: async}
+	p.collected = make(chan struct{})
+	go p.collect()
+	return p, nil
+}
+
+// collect records every outcome Sarama reports. It ends when Sarama closes
+// both channels after Close.
+func (p *Producer) collect() {
+	defer close(p.collected)
+	succ, errs := p.async.Successes(), p.async.Errors()
+	for succ != nil || errs != nil {
+		select {
+		case m, ok := <-succ:
+			if !ok {
+				succ = nil
+				continue
+			}
+			p.record(m, Ack{State: Acked, Partition: m.Partition, Offset: m.Offset}, nil)
+			p.acked.Add(1)
+			p.ackedSize.Add(int64(m.Key.Length() + m.Value.Length()))
+		case e, ok := <-errs:
+			if !ok {
+				errs = nil
+				continue
+			}
+			p.record(e.Msg, Ack{State: Failed, Partition: -1, Offset: -1}, e.Err)
+		}
+	}
+}
+
+func (p *Producer) record(m *sarama.ProducerMessage, a Ack, err error) {
+	seq := m.Metadata.(int)
+	p.mu.Lock()
+	p.acks[seq] = a
+	if err != nil && len(p.errs) < 5 {
+		p.errs = append(p.errs, fmt.Errorf("producer %d seq %d: %w", p.ID, seq, err))
+	}
+	p.mu.Unlock()
+	p.pending.Done()
+}
+
+// Produce sends messages 0..n-1 of this producer to topic and waits for all
+// their outcomes; see Send for stop and ctx.
+func (p *Producer) Produce(ctx context.Context, topic string, n, size int, stop <-chan struct{}) int {
+	sent := p.Send(ctx, topic, n, size, stop)
+	p.Wait()
+	return sent
+}
+
+// Send hands messages 0..n-1 of this producer to Sarama and returns how many
+// it handed over, without waiting for their outcomes (see Wait, Close). It
+// stops early when stop is closed or ctx ends.
+func (p *Producer) Send(ctx context.Context, topic string, n, size int, stop <-chan struct{}) int {
+	p.mu.Lock()
+	p.acks = make([]Ack, n)
+	p.mu.Unlock()
+	sent := 0
+	for seq := range n {
+		m := &sarama.ProducerMessage{
+			Topic:    topic,
+			Key:      sarama.ByteEncoder(Key(p.ID, seq)),
+			Value:    sarama.ByteEncoder(Value(p.ID, seq, size)),
+			Metadata: seq,
+		}
+		p.mu.Lock()
+		p.acks[seq].State = Pending
+		p.mu.Unlock()
+		p.pending.Add(1)
+		select {
+		case p.async.Input() <- m:
+			sent++
+			continue
+		case <-stop:
+		case <-ctx.Done():
+		}
+		p.unsend(seq)
+		break
+	}
+	return sent
+}
+
+// AckedCount is the number of acknowledgements received so far.
+func (p *Producer) AckedCount() int64 { return p.acked.Load() }
+
+// AckedBytes is the key+value size of the messages acknowledged so far.
+func (p *Producer) AckedBytes() int64 { return p.ackedSize.Load() }
+
+// Wait blocks until every message handed to Sarama has an outcome.
+func (p *Producer) Wait() { p.pending.Wait() }
+
+func (p *Producer) unsend(seq int) {
+	p.mu.Lock()
+	p.acks[seq].State = NotSent
+	p.mu.Unlock()
+	p.pending.Done()
+}
+
+// Acks returns a copy of the outcome log, indexed by sequence number.
+func (p *Producer) Acks() []Ack {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Ack(nil), p.acks...)
+}
+
+// Errors returns the first few produce errors.
+func (p *Producer) Errors() []error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]error(nil), p.errs...)
+}
+
+// Close flushes what Sarama still buffers (every message handed over gets
+// an outcome, recorded by the collector), then closes producer and client.
+// It uses AsyncClose because Close would drain the Successes channel itself
+// and the acknowledgements would be lost to the log. Sarama unregisters a
+// producer's metrics from its registry when it shuts down, so read
+// PoolMetrics before.
+func (p *Producer) Close() error {
+	p.async.AsyncClose()
+	<-p.collected
+	err := p.client.Close()
+	if err == sarama.ErrClosedClient {
+		err = nil
+	}
+	return err
+}

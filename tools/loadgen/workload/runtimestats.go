@@ -1,0 +1,100 @@
+package workload
+
+import (
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"time"
+)
+
+// RuntimeStats are the Go runtime costs of a phase of the run.
+type RuntimeStats struct {
+	TotalAlloc    uint64  // bytes allocated during the phase (MemStats.TotalAlloc delta)
+	Mallocs       uint64  // heap objects allocated during the phase
+	GCCycles      uint32  // completed GC cycles during the phase
+	GCCPUFraction float64 // GC CPU time / total CPU time available during the phase
+	PeakHeapAlloc uint64  // highest sampled live+unswept heap object bytes (≈HeapAlloc)
+	PeakHeapInuse uint64  // highest sampled in-use heap span bytes (≈HeapInuse)
+}
+
+// Sampler measures RuntimeStats between Start and Stop. Peaks are sampled
+// with runtime/metrics, which (unlike ReadMemStats) does not stop the world,
+// so frequent sampling does not disturb what it measures.
+type Sampler struct {
+	start, end runtime.MemStats
+	gcCPU0     float64
+	totalCPU0  float64
+	stop       chan struct{}
+	done       sync.WaitGroup
+	peakAlloc  uint64
+	peakInuse  uint64
+}
+
+var sampleNames = []string{
+	"/memory/classes/heap/objects:bytes",
+	"/memory/classes/heap/unused:bytes",
+	"/cpu/classes/gc/total:cpu-seconds",
+	"/cpu/classes/total:cpu-seconds",
+}
+
+// StartSampler starts measuring, sampling the heap every interval.
+func StartSampler(interval time.Duration) *Sampler {
+	s := &Sampler{stop: make(chan struct{})}
+	runtime.GC() // start from a settled heap so runs are comparable
+	samples := newSamples()
+	metrics.Read(samples)
+	s.gcCPU0, s.totalCPU0 = samples[2].Value.Float64(), samples[3].Value.Float64()
+	runtime.ReadMemStats(&s.start)
+	s.done.Add(1)
+	go s.loop(interval, samples)
+	return s
+}
+
+func newSamples() []metrics.Sample {
+	samples := make([]metrics.Sample, len(sampleNames))
+	for i, n := range sampleNames {
+		samples[i].Name = n
+	}
+	return samples
+}
+
+func (s *Sampler) loop(interval time.Duration, samples []metrics.Sample) {
+	defer s.done.Done()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		s.sample(samples)
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Sampler) sample(samples []metrics.Sample) {
+	metrics.Read(samples)
+	objects := samples[0].Value.Uint64()
+	s.peakAlloc = max(s.peakAlloc, objects)
+	s.peakInuse = max(s.peakInuse, objects+samples[1].Value.Uint64())
+}
+
+// Stop ends the measurement and returns the stats of the phase.
+func (s *Sampler) Stop() RuntimeStats {
+	close(s.stop)
+	s.done.Wait()
+	samples := newSamples()
+	s.sample(samples) // one last peak candidate, and the CPU counters
+	runtime.ReadMemStats(&s.end)
+	st := RuntimeStats{
+		TotalAlloc:    s.end.TotalAlloc - s.start.TotalAlloc,
+		Mallocs:       s.end.Mallocs - s.start.Mallocs,
+		GCCycles:      s.end.NumGC - s.start.NumGC,
+		PeakHeapAlloc: s.peakAlloc,
+		PeakHeapInuse: s.peakInuse,
+	}
+	if total := samples[3].Value.Float64() - s.totalCPU0; total > 0 {
+		st.GCCPUFraction = (samples[2].Value.Float64() - s.gcCPU0) / total
+	}
+	return st
+}
