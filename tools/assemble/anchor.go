@@ -1,0 +1,299 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// Anchor names the place of an insertion by Go identifiers, so that it
+// survives upstream reformatting, moved code and renumbered lines, and fails
+// loudly when the named code is gone or ambiguous.
+//
+// An anchor is either a type declaration, optionally narrowed to a field
+// (Field is a path through nested anonymous structs), or a function or
+// method, optionally narrowed to a statement of its body.
+type Anchor struct {
+	Type  string     // a named type declared at the top level of the file
+	Field []string   // with Type: field names, outermost first
+	Func  string     // "NewConfig" for a function, "(*Config).Validate" for a method
+	Stmt  *StmtMatch // with Func: one statement of its body
+}
+
+// StmtKind is the shape of statement a StmtMatch looks for.
+type StmtKind int
+
+const (
+	// assignsTo: an assignment (=, +=, ...) with Name among its left-hand
+	// sides, written as in the source: "b.compressedRecords".
+	assignsTo StmtKind = iota + 1
+	// defines: a short variable declaration or var declaration of the
+	// identifier Name.
+	defines
+	// ifMentions: an if statement whose condition uses the identifier Name.
+	ifMentions
+)
+
+// StmtMatch selects statements of a function body. Only statements that
+// stand in a statement list (a block or a case body) are candidates, since an
+// insertion before or after them must be a statement of its own.
+type StmtMatch struct {
+	Kind StmtKind
+	Name string
+}
+
+// AssignsTo matches an assignment to the expression lhs, e.g. "c.Producer.Timeout".
+func AssignsTo(lhs string) *StmtMatch { return &StmtMatch{Kind: assignsTo, Name: lhs} }
+
+// Defines matches the declaration (:= or var) of the variable name.
+func Defines(name string) *StmtMatch { return &StmtMatch{Kind: defines, Name: name} }
+
+// IfMentions matches an if statement whose condition uses the identifier name.
+func IfMentions(name string) *StmtMatch { return &StmtMatch{Kind: ifMentions, Name: name} }
+
+func (m *StmtMatch) String() string {
+	switch m.Kind {
+	case assignsTo:
+		return "statement assigning to " + m.Name
+	case defines:
+		return "statement defining " + m.Name
+	case ifMentions:
+		return "if statement whose condition mentions " + m.Name
+	}
+	return fmt.Sprintf("statement of unknown kind %d", m.Kind)
+}
+
+// String reads innermost first, as in "field Producer.CompressionLevel of
+// type Config" or "statement defining p in func newAsyncProducer".
+func (a Anchor) String() string {
+	var outer string
+	switch {
+	case a.Type != "":
+		outer = "type " + a.Type
+	case strings.HasPrefix(a.Func, "("):
+		outer = "method " + a.Func
+	default:
+		outer = "func " + a.Func
+	}
+	switch {
+	case len(a.Field) > 0:
+		return "field " + strings.Join(a.Field, ".") + " of " + outer
+	case a.Stmt != nil:
+		return a.Stmt.String() + " in " + outer
+	}
+	return outer
+}
+
+// validate rejects anchors that mix the two forms or leave them incomplete;
+// such an anchor is a mistake in edits.go, not an upstream change.
+func (a Anchor) validate() error {
+	switch {
+	case a.Type != "" && a.Func != "":
+		return fmt.Errorf("anchor %q names both a type and a function", a)
+	case a.Type == "" && a.Func == "":
+		return fmt.Errorf("anchor %q names neither a type nor a function", a)
+	case len(a.Field) > 0 && a.Type == "":
+		return fmt.Errorf("anchor %q names a field without its type", a)
+	case a.Stmt != nil && a.Func == "":
+		return fmt.Errorf("anchor %q names a statement without its function", a)
+	}
+	return nil
+}
+
+// countError says which step of an anchor did not find exactly one node.
+type countError struct {
+	what  string
+	count int
+}
+
+func (e *countError) Error() string {
+	return fmt.Sprintf("%s found %d times, want exactly once", e.what, e.count)
+}
+
+// locate returns the one node of f that a names: an *ast.GenDecl for a
+// type, an *ast.Field, an *ast.FuncDecl or an ast.Stmt. Each step must match
+// exactly once; otherwise the *countError names the step.
+func (a Anchor) locate(f *ast.File) (ast.Node, error) {
+	if err := a.validate(); err != nil {
+		return nil, err
+	}
+	if a.Type != "" {
+		return a.locateType(f)
+	}
+	return a.locateFunc(f)
+}
+
+func (a Anchor) locateType(f *ast.File) (ast.Node, error) {
+	var decls []*ast.GenDecl
+	var specs []*ast.TypeSpec
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, s := range gd.Specs {
+			if ts, ok := s.(*ast.TypeSpec); ok && ts.Name.Name == a.Type {
+				decls = append(decls, gd)
+				specs = append(specs, ts)
+			}
+		}
+	}
+	if len(specs) != 1 {
+		return nil, &countError{"type " + a.Type, len(specs)}
+	}
+	if len(a.Field) == 0 {
+		return decls[0], nil
+	}
+	typ := specs[0].Type
+	var field *ast.Field
+	for i, name := range a.Field {
+		st, ok := typ.(*ast.StructType)
+		if !ok {
+			return nil, fmt.Errorf("%s is not a struct type", strings.Join(append([]string{a.Type}, a.Field[:i]...), "."))
+		}
+		var found []*ast.Field
+		for _, fl := range st.Fields.List {
+			if fieldHasName(fl, name) {
+				found = append(found, fl)
+			}
+		}
+		if len(found) != 1 {
+			return nil, &countError{"field " + strings.Join(a.Field[:i+1], "."), len(found)}
+		}
+		field = found[0]
+		typ = field.Type
+	}
+	return field, nil
+}
+
+// fieldHasName reports whether fl declares name; an embedded field is named
+// by its type name.
+func fieldHasName(fl *ast.Field, name string) bool {
+	if len(fl.Names) == 0 {
+		t := fl.Type
+		if s, ok := t.(*ast.StarExpr); ok {
+			t = s.X
+		}
+		if s, ok := t.(*ast.SelectorExpr); ok {
+			t = s.Sel
+		}
+		id, ok := t.(*ast.Ident)
+		return ok && id.Name == name
+	}
+	for _, n := range fl.Names {
+		if n.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (a Anchor) locateFunc(f *ast.File) (ast.Node, error) {
+	var funcs []*ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && funcName(fd) == a.Func {
+			funcs = append(funcs, fd)
+		}
+	}
+	what := "func "
+	if strings.HasPrefix(a.Func, "(") {
+		what = "method "
+	}
+	if len(funcs) != 1 {
+		return nil, &countError{what + a.Func, len(funcs)}
+	}
+	fd := funcs[0]
+	if a.Stmt == nil {
+		return fd, nil
+	}
+	if fd.Body == nil {
+		return nil, fmt.Errorf("%s%s has no body", what, a.Func)
+	}
+	var found []ast.Stmt
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		var list []ast.Stmt
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			list = n.List
+		case *ast.CaseClause:
+			list = n.Body
+		case *ast.CommClause:
+			list = n.Body
+		}
+		for _, s := range list {
+			if a.Stmt.matches(s) {
+				found = append(found, s)
+			}
+		}
+		return true
+	})
+	if len(found) != 1 {
+		return nil, &countError{a.Stmt.String(), len(found)}
+	}
+	return found[0], nil
+}
+
+// funcName spells a declaration the way anchors do: "f" or "(*T).m".
+func funcName(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return fd.Name.Name
+	}
+	return "(" + types.ExprString(fd.Recv.List[0].Type) + ")." + fd.Name.Name
+}
+
+func (m *StmtMatch) matches(s ast.Stmt) bool {
+	switch m.Kind {
+	case assignsTo:
+		as, ok := s.(*ast.AssignStmt)
+		if !ok || as.Tok == token.DEFINE {
+			return false
+		}
+		for _, lhs := range as.Lhs {
+			if types.ExprString(lhs) == m.Name {
+				return true
+			}
+		}
+	case defines:
+		switch s := s.(type) {
+		case *ast.AssignStmt:
+			if s.Tok != token.DEFINE {
+				return false
+			}
+			for _, lhs := range s.Lhs {
+				if id, ok := lhs.(*ast.Ident); ok && id.Name == m.Name {
+					return true
+				}
+			}
+		case *ast.DeclStmt:
+			gd, ok := s.Decl.(*ast.GenDecl)
+			if !ok {
+				return false
+			}
+			for _, spec := range gd.Specs {
+				if vs, ok := spec.(*ast.ValueSpec); ok {
+					for _, n := range vs.Names {
+						if n.Name == m.Name {
+							return true
+						}
+					}
+				}
+			}
+		}
+	case ifMentions:
+		is, ok := s.(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		mentioned := false
+		ast.Inspect(is.Cond, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == m.Name {
+				mentioned = true
+			}
+			return !mentioned
+		})
+		return mentioned
+	}
+	return false
+}

@@ -1,0 +1,95 @@
+package main
+
+// This file is the fork's whole footprint on upstream files, kept as data so
+// it can be reviewed at a glance and re-applied to each upstream release.
+// Everything else the fork adds lives in whole files under _overlay/.
+
+// replacements are the overlay files that take the place of an upstream file.
+// Each records the sha256 of the upstream file it was written against, so
+// that an upstream change to that file stops the assembly instead of being
+// silently discarded.
+var replacements = []Replacement{
+	{
+		File:           "zstd.go",
+		UpstreamSHA256: "99ee2011a4edf55b64cd077bf75c49e10c58500d5b86def58bcb7ca3c53a7b8c",
+		Why:            "the bounded encoder pool replaces upstream's per-level encoder cache",
+	},
+}
+
+// edits are the insertions into upstream files. They only wire the overlay's
+// types into upstream's configuration, producer and record batch; the logic
+// stays in the overlay.
+var edits = []Edit{
+	{
+		File:   "config.go",
+		Anchor: Anchor{Type: "Config", Field: []string{"Producer", "CompressionLevel"}},
+		Where:  After,
+		Why:    "the pool limits are producer configuration, next to the codec level they apply to",
+		Code: `		// Zstd bounds the zstd encoders that the producers of this process
+		// share (see ZstdEncoderPoolConfig). Used when Compression is
+		// CompressionZSTD.
+		Zstd ZstdEncoderPoolConfig
+`,
+	},
+	{
+		File:   "config.go",
+		Anchor: Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Producer.CompressionLevel")},
+		Where:  After,
+		Why:    "default limits",
+		Code: `	c.Producer.Zstd = newZstdEncoderPoolConfig()
+`,
+	},
+	{
+		File:   "config.go",
+		Anchor: Anchor{Func: "(*Config).Validate", Stmt: IfMentions("CompressionZSTD")},
+		Where:  After,
+		Why:    "reject unusable limits with the other zstd checks",
+		Code: `	if err := c.Producer.Zstd.validate(); err != nil {
+		return err
+	}
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Type: "asyncProducer", Field: []string{"metricsRegistry"}},
+		Where:  After,
+		Why:    "each producer holds its handle on the shared pools",
+		Code: `	zstd *zstdCompressor // this producer's handle on the shared zstd encoder pools
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "newAsyncProducer", Stmt: Defines("p")},
+		Where:  After,
+		Why:    "the handle is made once per producer, with its configuration and metrics",
+		Code: `	p.zstd = newZstdCompressor(p.conf, p.metricsRegistry)
+`,
+	},
+	{
+		File:   "record_batch.go",
+		Anchor: Anchor{Type: "RecordBatch", Field: []string{"compressedRecords"}},
+		Where:  After,
+		Why:    "a batch carries the handle of the producer that built it",
+		Code: `	zstd *zstdCompressor // set by the producer; nil compresses with the default pool
+`,
+	},
+	{
+		File:   "record_batch.go",
+		Anchor: Anchor{Func: "(*RecordBatch).encodeRecords", Stmt: AssignsTo("b.compressedRecords")},
+		Where:  Before,
+		Why:    "zstd batches of a producer compress through its bounded pool",
+		Code: `	if b.zstd != nil && b.Codec == CompressionZSTD {
+		b.compressedRecords, err = b.zstd.compress(b.CompressionLevel, raw)
+		return err
+	}
+`,
+	},
+	{
+		File:   "produce_set.go",
+		Anchor: Anchor{Func: "(*produceSet).add", Stmt: Defines("batch")},
+		Where:  After,
+		Why:    "hand the producer's handle to each new batch",
+		Code: `			batch.zstd = ps.parent.zstd
+`,
+	},
+}

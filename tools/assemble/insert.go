@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// Where says on which side of its anchor an edit's code goes.
+type Where int
+
+const (
+	// Before puts the code on its own lines above the anchor, and above the
+	// comment lines directly attached to it, so the comment stays with the
+	// code it describes.
+	Before Where = iota + 1
+	// After puts the code on its own lines below the anchor's last line.
+	After
+)
+
+func (w Where) String() string {
+	switch w {
+	case Before:
+		return "before"
+	case After:
+		return "after"
+	}
+	return fmt.Sprintf("Where(%d)", int(w))
+}
+
+// Edit is one insertion of this project's code into an upstream file.
+type Edit struct {
+	File   string // slash-separated path inside the module
+	Anchor Anchor
+	Where  Where
+	Why    string // one line, listed in FORK.md and the pull request
+	Code   string // whole lines; indentation is redone by go/format
+}
+
+func (e Edit) String() string {
+	return fmt.Sprintf("%s: %s %s", e.File, e.Where, e.Anchor)
+}
+
+// EditError reports an edit that cannot be placed in the upstream file. It
+// names the file, the anchor and the upstream version, which is what a
+// maintainer needs to go and look at upstream's change.
+type EditError struct {
+	Edit     Edit
+	Upstream string // module@version
+	Err      error
+}
+
+func (e *EditError) Error() string {
+	return fmt.Sprintf("%s: anchor %q in %s: %v; review upstream's change there and update the edit in tools/assemble/edits.go",
+		e.Edit.File, e.Edit.Anchor.String(), e.Upstream, e.Err)
+}
+
+func (e *EditError) Unwrap() error { return e.Err }
+
+// applyEdits inserts edits, all meant for the file name, into its source src
+// and returns the result formatted by go/format. Every anchor is resolved
+// against the untouched upstream source, so one edit's code can never serve
+// as, or duplicate, another edit's anchor.
+func applyEdits(name string, src []byte, edits []Edit, upstream string) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
+		return nil, fmt.Errorf("%s in %s does not parse: %v", name, upstream, err)
+	}
+	type insertion struct {
+		offset int
+		order  int
+		text   string
+	}
+	ins := make([]insertion, 0, len(edits))
+	for i, e := range edits {
+		node, err := e.Anchor.locate(f)
+		if err == nil {
+			var off int
+			off, err = insertOffset(fset, f, src, node, e.Where)
+			if err == nil {
+				ins = append(ins, insertion{off, i, wholeLines(e.Code)})
+				continue
+			}
+		}
+		return nil, &EditError{Edit: e, Upstream: upstream, Err: err}
+	}
+	// Insert from the end so earlier offsets stay valid; edits sharing an
+	// offset keep their order in the list.
+	sort.Slice(ins, func(i, j int) bool {
+		if ins[i].offset != ins[j].offset {
+			return ins[i].offset > ins[j].offset
+		}
+		return ins[i].order > ins[j].order
+	})
+	out := append([]byte(nil), src...)
+	for _, in := range ins {
+		out = append(out[:in.offset], append([]byte(in.text), out[in.offset:]...)...)
+	}
+	formatted, err := format.Source(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s does not compile as Go after the edits (check their code in tools/assemble/edits.go): %v", name, err)
+	}
+	return formatted, nil
+}
+
+// wholeLines makes code a run of whole lines.
+func wholeLines(code string) string {
+	if !strings.HasSuffix(code, "\n") {
+		code += "\n"
+	}
+	return code
+}
+
+// insertOffset is the byte offset at which code placed where relative to
+// node starts on its own line. The anchor must own its lines: nothing but
+// blanks may precede it on its first line and nothing but blanks or a
+// comment may follow it on its last.
+func insertOffset(fset *token.FileSet, f *ast.File, src []byte, node ast.Node, where Where) (int, error) {
+	tf := fset.File(node.Pos())
+	switch where {
+	case Before:
+		start := leadingCommentStart(fset, f, src, node)
+		lineStart := tf.Offset(tf.LineStart(tf.Line(start)))
+		if strings.TrimSpace(string(src[lineStart:tf.Offset(start)])) != "" {
+			return 0, fmt.Errorf("the anchor does not start its line")
+		}
+		return lineStart, nil
+	case After:
+		end := tf.Offset(node.End())
+		nl := bytes.IndexByte(src[end:], '\n')
+		if nl < 0 {
+			return 0, fmt.Errorf("the anchor ends the file without a newline")
+		}
+		rest := strings.TrimSpace(string(src[end : end+nl]))
+		if rest != "" && !strings.HasPrefix(rest, "//") {
+			return 0, fmt.Errorf("the anchor does not end its line")
+		}
+		return end + nl + 1, nil
+	}
+	return 0, fmt.Errorf("edit has no Where (Before or After)")
+}
+
+// leadingCommentStart is where node begins once the comment lines directly
+// above it, which describe it, are counted as part of it.
+func leadingCommentStart(fset *token.FileSet, f *ast.File, src []byte, node ast.Node) token.Pos {
+	start := node.Pos()
+	switch n := node.(type) {
+	case *ast.Field:
+		if n.Doc != nil {
+			start = n.Doc.Pos()
+		}
+	case *ast.GenDecl:
+		if n.Doc != nil {
+			start = n.Doc.Pos()
+		}
+	case *ast.FuncDecl:
+		if n.Doc != nil {
+			start = n.Doc.Pos()
+		}
+	}
+	// Statements carry no Doc: take the comment groups that stand on their
+	// own lines and end on the line just above, one after another. A
+	// trailing comment of the previous line belongs to that line instead.
+	for moved := true; moved; {
+		moved = false
+		line := fset.Position(start).Line
+		for _, cg := range f.Comments {
+			p := fset.Position(cg.Pos())
+			ownLine := strings.TrimSpace(string(src[p.Offset-(p.Column-1):p.Offset])) == ""
+			if cg.End() < start && ownLine && fset.Position(cg.End()).Line == line-1 {
+				start = cg.Pos()
+				moved = true
+				break
+			}
+		}
+	}
+	return start
+}

@@ -1,0 +1,121 @@
+// Command assemble generates the sarama-zstd fork of Sarama from the pinned
+// upstream module, without any upstream code living in this repository.
+//
+// Run it from the repository root:
+//
+//	go run ./tools/assemble          # make fork: build/sarama
+//	go run ./tools/assemble -pr      # make pr: build/sarama, then build/pr
+//
+// It reads upstream.pin, downloads that module version with the go command
+// and verifies the tree against the pinned h1: hash; copies it beside the
+// output; lays the whole files of _overlay/ over it (overwriting an upstream
+// file only as a replacement declared in edits.go with the sha256 of the
+// upstream file); applies the insertions of edits.go, each placed by Go
+// identifiers; writes FORK.md and a manifest of the files; runs gofmt -l and
+// go vet; and only then replaces the previous output. An output that was
+// edited by hand since it was generated is left alone unless -force is given.
+//
+// With -pr it also writes the upstream pull request into -pr-dir: a git
+// repository sarama/ whose first commit is the pristine upstream tree and
+// whose second is the fork's change (without FORK.md and the manifest), that
+// commit as a patch (0001-*.patch, reproducible: fixed author, committer and
+// dates), and PR.md, the description rendered from pr-description.md with the
+// benchmark results of -bench when that file exists.
+//
+// Errors are one line, "assemble: <message>", with a non-zero exit.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "assemble: %s\n", oneLine(err.Error()))
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("assemble", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pin := fs.String("pin", "upstream.pin", "the pin file: upstream module, version and h1: hash")
+	overlayDir := fs.String("overlay", "_overlay", "directory of whole files laid over upstream")
+	out := fs.String("out", "build/sarama", "output directory, replaced as a whole")
+	force := fs.Bool("force", false, "discard hand edits in the output directory")
+	pr := fs.Bool("pr", false, "also write the upstream pull request into -pr-dir")
+	prDir := fs.String("pr-dir", "build/pr", "output directory of -pr")
+	bench := fs.String("bench", "build/bench/benchstat.txt", "benchstat output quoted in the pull request description, if present")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q (flags only; see -h)", fs.Args())
+	}
+
+	up, err := readPin(*pin)
+	if err != nil {
+		return err
+	}
+	if up, err = download(up); err != nil {
+		return err
+	}
+	o := Options{
+		Upstream:     up,
+		OverlayDir:   *overlayDir,
+		Edits:        edits,
+		Replacements: replacements,
+		Out:          *out,
+		Force:        *force,
+		Commit:       repoCommit(),
+		ReplacePath:  replacePath(*out),
+		Check:        func(dir string) error { return checkTree(dir, stderr) },
+	}
+	overlay, err := assemble(o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "assembled %s from %s: %d overlay files, %d edits\n", *out, up.ModVersion(), len(overlay), len(edits))
+	if !*pr {
+		return nil
+	}
+	patch, err := makePR(PROptions{Options: o, Overlay: overlay, Dir: *prDir, Bench: *bench})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "pull request in %s: %s, %s\n", *prDir, filepath.Base(patch), prDescriptionName)
+	return nil
+}
+
+// repoCommit names the commit of this repository the fork is built from,
+// with "-dirty" when the work tree has changes, so a fork can be traced to
+// the code that made it.
+func repoCommit() string {
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return "unknown (not a git work tree)"
+	}
+	c := strings.TrimSpace(string(head))
+	if st, err := exec.Command("git", "status", "--porcelain").Output(); err != nil || len(st) > 0 {
+		c += "-dirty"
+	}
+	return c
+}
+
+// replacePath is the replace target for a go.mod at the repository root.
+func replacePath(out string) string {
+	if filepath.IsAbs(out) {
+		return out
+	}
+	p := filepath.ToSlash(filepath.Clean(out))
+	if strings.HasPrefix(p, "../") {
+		return p
+	}
+	return "./" + p
+}
