@@ -14,6 +14,11 @@ var replacements = []Replacement{
 		UpstreamSHA256: "99ee2011a4edf55b64cd077bf75c49e10c58500d5b86def58bcb7ca3c53a7b8c",
 		Why:            "the bounded encoder pool replaces upstream's per-level encoder cache",
 	},
+	{
+		File:           "zstd_test.go",
+		UpstreamSHA256: "1368235ec87e5fac703e656ed69486a8882763b1143a47dccd0f0dbbba673091",
+		Why:            "upstream's benchmark drives the encoder cache that zstd.go no longer has; the pool's tests and benchmarks take its place",
+	},
 }
 
 // edits are the insertions into upstream files. They only wire the overlay's

@@ -86,7 +86,11 @@ func makePR(o PROptions) (string, error) {
 	if err := commitAll(repo, prCommitMessage); err != nil {
 		return "", err
 	}
-	if err := git(repo, "format-patch", "-q", "-1", "--zero-commit", "--no-signature", "-o", tmp); err != nil {
+	absTmp, err := filepath.Abs(tmp) // git runs inside repo
+	if err != nil {
+		return "", err
+	}
+	if err := git(repo, "format-patch", "-q", "-1", "--zero-commit", "--no-signature", "-o", absTmp); err != nil {
 		return "", err
 	}
 	patches, err := filepath.Glob(filepath.Join(tmp, "0001-*.patch"))
