@@ -96,7 +96,9 @@ func (r *report) writeJSON(w io.Writer) error {
 
 func (r *report) writeTable(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	row := func(name, format string, args ...any) { fmt.Fprintf(tw, "%s\t"+format+"\n", append([]any{name}, args...)...) }
+	row := func(name, format string, args ...any) {
+		fmt.Fprintf(tw, "%s\t"+format+"\n", append([]any{name}, args...)...)
+	}
 	row("variant", "%s (sarama %s, fork build %v, GOMAXPROCS %d)", r.Variant, r.Sarama, r.Fork, r.GOMAXPROCS)
 	row("workload", "%d producers x %d msgs, ~%d B values, zstd level %s, Kafka %s, %s cluster",
 		r.Producers, r.PerProd, r.ValueSize, levelName(r.Level), r.Version, map[bool]string{true: "embedded", false: "external"}[r.Embedded])

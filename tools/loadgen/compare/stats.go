@@ -1,0 +1,57 @@
+package main
+
+import (
+	"math"
+	"slices"
+)
+
+// figure is one number the loadgen reports, as compared across variants.
+type figure struct {
+	Key    string  // JSON field of the loadgen report
+	Label  string  // row label
+	Unit   string  // shown after the value
+	Scale  float64 // divide the raw value by this for display
+	Better string  // "higher" or "lower": which direction is an improvement
+}
+
+var figures = []figure{
+	{"msgs_per_s", "throughput", "msg/s", 1, "higher"},
+	{"mb_per_s", "throughput", "MB/s", 1, "higher"},
+	{"alloc_bytes", "allocated", "MB", 1e6, "lower"},
+	{"alloc_bytes_per_msg", "allocated per msg", "B", 1, "lower"},
+	{"gc_cycles", "GC cycles", "", 1, "lower"},
+	{"gc_cpu_fraction", "GC CPU", "%", 0.01, "lower"},
+	{"peak_heap_alloc_bytes", "peak heap alloc", "MB", 1e6, "lower"},
+	{"peak_heap_inuse_bytes", "peak heap in use", "MB", 1e6, "lower"},
+	{"encoders_created", "zstd encoders created", "", 1, "lower"},
+	{"encoder_waits", "encoder waits", "", 1, "lower"},
+	{"encoder_wait_mean_us", "encoder wait mean", "us", 1, "lower"},
+	{"ratio_batches", "compression ratio", "x", 1, "higher"},
+}
+
+// median of the present values; NaN when there are none (for example pool
+// metrics of a Sarama that has no pool metrics).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if n := len(s); n%2 == 1 {
+		return s[n/2]
+	} else {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+}
+
+// values collects figure key from runs, skipping runs where it is absent
+// (JSON null).
+func values(runs []map[string]any, key string) []float64 {
+	var xs []float64
+	for _, r := range runs {
+		if f, ok := r[key].(float64); ok {
+			xs = append(xs, f)
+		}
+	}
+	return xs
+}
