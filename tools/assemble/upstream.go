@@ -92,6 +92,9 @@ func download(u Upstream) (Upstream, error) {
 // proxy is a setup problem, anything else most likely a wrong version.
 func downloadError(u Upstream, msg string) error {
 	msg = oneLine(msg)
+	if strings.Contains(msg, "disabled by GOPROXY=off") {
+		return fmt.Errorf("cannot download %s: module downloads are off (GOPROXY=off) and it is not in the module cache: %s; set GOPROXY, e.g. GOPROXY=https://proxy.golang.org,direct", u.ModVersion(), msg)
+	}
 	for _, s := range []string{"dial tcp", "no such host", "connection refused", "i/o timeout", "network is unreachable", "TLS handshake timeout", "proxyconnect"} {
 		if strings.Contains(msg, s) {
 			proxy, _ := exec.Command("go", "env", "GOPROXY").Output()

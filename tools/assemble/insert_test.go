@@ -1,0 +1,257 @@
+package main
+
+import (
+	"errors"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const testUpstream = testModule + "@v1.2.3"
+
+func applyOne(t *testing.T, src string, e Edit) (string, error) {
+	t.Helper()
+	out, err := applyEdits("config.go", []byte(src), []Edit{e}, testUpstream)
+	return string(out), err
+}
+
+// lineAfter returns the line following the first line containing marker.
+func lineAfter(t *testing.T, text, marker string) string {
+	t.Helper()
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, marker) && i+1 < len(lines) {
+			return strings.TrimSpace(lines[i+1])
+		}
+	}
+	t.Fatalf("no line with %q in:\n%s", marker, text)
+	return ""
+}
+
+func TestEachAnchorKind(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		edit   Edit
+		marker string // the line the code must follow
+		want   string // the first line of the code
+	}{
+		{"field after, keeping its trailing comment",
+			Edit{File: "config.go", Anchor: Anchor{Type: "Config", Field: []string{"Producer", "CompressionLevel"}}, Where: After, Code: "\t\tAdded int"},
+			"// trailing comment", "Added            int"},
+		{"field before, above its doc comment",
+			Edit{File: "config.go", Anchor: Anchor{Type: "Config", Field: []string{"Producer", "CompressionLevel"}}, Where: Before, Code: "\t\tAdded int"},
+			"Producer struct {", "Added int"},
+		{"type before, above its doc comment",
+			Edit{File: "config.go", Anchor: Anchor{Type: "Config"}, Where: Before, Code: "// X is new.\ntype X int\n"},
+			"package up", ""},
+		{"assignment after",
+			Edit{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Producer.CompressionLevel")}, Where: After, Code: "\tc.Producer.Other = 9"},
+			"c.Producer.CompressionLevel = 1", "c.Producer.Other = 9"},
+		{"statement before, above its comment",
+			Edit{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Producer.Other")}, Where: Before, Code: "\tc.Producer.Other = 9"},
+			"c.Producer.CompressionLevel = 1", ""},
+		{"short variable declaration",
+			Edit{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: Defines("c")}, Where: After, Code: "\t_ = c"},
+			"c := &Config{}", "_ = c"},
+		{"var declaration",
+			Edit{File: "config.go", Anchor: Anchor{Func: "(*Config).Validate", Stmt: Defines("n")}, Where: After, Code: "\tn++"},
+			"var n = 1", "n++"},
+		{"definition inside a case body",
+			Edit{File: "config.go", Anchor: Anchor{Func: "(*Config).Validate", Stmt: Defines("m")}, Where: After, Code: "\t\tm++"},
+			"m := n", "m++"},
+		{"if statement after its closing brace",
+			Edit{File: "config.go", Anchor: Anchor{Func: "(*Config).Validate", Stmt: IfMentions("CompressionZSTD")}, Where: After, Code: "\tn := 0\n\t_ = n"},
+			"return nil\n\t}", ""},
+		{"whole function",
+			Edit{File: "config.go", Anchor: Anchor{Func: "NewConfig"}, Where: Before, Code: "func Pre() {}\n"},
+			"const CompressionZSTD", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := applyOne(t, testConfigSrc, tc.edit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := parser.ParseFile(token.NewFileSet(), "config.go", out, 0); err != nil {
+				t.Fatalf("result does not parse: %v", err)
+			}
+			if tc.want != "" {
+				if got := lineAfter(t, out, tc.marker); got != tc.want {
+					t.Errorf("line after %q = %q, want %q\n%s", tc.marker, got, tc.want, out)
+				}
+			}
+			first := strings.Fields(strings.SplitN(tc.edit.Code, "\n", 2)[0])
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(first, " ")) {
+				t.Errorf("code missing from result:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestBeforeKeepsCommentsWithTheirCode(t *testing.T) {
+	out, err := applyOne(t, testConfigSrc, Edit{File: "config.go",
+		Anchor: Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Producer.Other")}, Where: Before, Code: "\tc.Producer.Other = 9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "c.Producer.Other = 9\n\t// Other is set last.\n\tc.Producer.Other = 2") {
+		t.Errorf("code not above the statement's comment:\n%s", out)
+	}
+	out, err = applyOne(t, testConfigSrc, Edit{File: "config.go",
+		Anchor: Anchor{Type: "Config"}, Where: Before, Code: "type X int"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "type X int\n\n// Config is the test's configuration.") && !strings.Contains(out, "type X int\n// Config is the test's configuration.") {
+		t.Errorf("code not above the type's doc comment:\n%s", out)
+	}
+}
+
+func TestAnchorMissingOrDuplicated(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		anchor Anchor
+		want   string
+	}{
+		{"missing type", Anchor{Type: "Gone", Field: []string{"X"}}, "type Gone found 0 times"},
+		{"missing field", Anchor{Type: "Config", Field: []string{"Producer", "Gone"}}, "field Producer.Gone found 0 times"},
+		{"field of a non-struct", Anchor{Type: "Config", Field: []string{"Producer", "Other", "X"}}, "Config.Producer.Other is not a struct type"},
+		{"missing func", Anchor{Func: "Gone", Stmt: Defines("x")}, "func Gone found 0 times"},
+		{"missing method", Anchor{Func: "(Config).Validate", Stmt: Defines("x")}, "method (Config).Validate found 0 times"},
+		{"missing statement", Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Gone")}, "statement assigning to c.Gone found 0 times"},
+		{"defines is not assigns", Anchor{Func: "NewConfig", Stmt: AssignsTo("c")}, "statement assigning to c found 0 times"},
+		{"if condition only", Anchor{Func: "NewConfig", Stmt: IfMentions("c")}, "found 0 times"},
+		{"duplicated statement", Anchor{Func: "Dup", Stmt: AssignsTo("x")}, "statement assigning to x found 2 times"},
+		{"duplicated if", Anchor{Func: "Dup", Stmt: IfMentions("x")}, "if statement whose condition mentions x found 2 times"},
+		{"duplicated func", Anchor{Func: "init"}, "func init found 2 times"},
+		{"duplicated type", Anchor{Type: "T"}, "type T found 2 times"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := testConfigSrc + `
+func Dup() {
+	x := 0
+	if x > 0 {
+		x = 1
+	}
+	if x > 1 {
+		x = 2
+	}
+}
+
+func init() {}
+func init() {}
+
+type T int
+type T2 = int
+`
+			// A second T makes the type ambiguous; the parser accepts it.
+			src = strings.Replace(src, "type T2 = int", "type T = int", 1)
+			_, err := applyOne(t, src, Edit{File: "config.go", Anchor: tc.anchor, Where: After, Code: "\t_ = 0"})
+			var ee *EditError
+			if !errors.As(err, &ee) {
+				t.Fatalf("err = %v, want an *EditError", err)
+			}
+			msg := err.Error()
+			for _, want := range []string{"config.go", tc.anchor.String(), testUpstream, tc.want, "tools/assemble/edits.go"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q does not mention %q", msg, want)
+				}
+			}
+		})
+	}
+}
+
+func TestAnchorMustOwnItsLines(t *testing.T) {
+	src := "package up\n\nfunc F() {\n\ta := 1; b := 2\n\t_, _ = a, b\n}\n"
+	_, err := applyOne(t, src, Edit{File: "config.go", Anchor: Anchor{Func: "F", Stmt: Defines("a")}, Where: After, Code: "\t_ = 0"})
+	if err == nil || !strings.Contains(err.Error(), "does not end its line") {
+		t.Errorf("err = %v, want the anchor refused for sharing its line", err)
+	}
+	_, err = applyOne(t, src, Edit{File: "config.go", Anchor: Anchor{Func: "F", Stmt: Defines("b")}, Where: Before, Code: "\t_ = 0"})
+	if err == nil || !strings.Contains(err.Error(), "does not start its line") {
+		t.Errorf("err = %v, want the anchor refused for sharing its line", err)
+	}
+}
+
+func TestAnchorsResolveAgainstUpstream(t *testing.T) {
+	// The second edit's anchor would match twice if the first edit's code
+	// counted; anchors are resolved on the untouched upstream source.
+	edits := []Edit{
+		{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Producer.CompressionLevel")}, Where: Before, Code: "\tc.Producer.CompressionLevel = 0"},
+		{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Producer.CompressionLevel")}, Where: After, Code: "\tc.Producer.Other = 7"},
+		{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Producer.CompressionLevel")}, Where: After, Code: "\tc.Producer.Other = 8"},
+	}
+	out, err := applyEdits("config.go", []byte(testConfigSrc), edits, testUpstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "c.Producer.CompressionLevel = 0\n\tc.Producer.CompressionLevel = 1\n\tc.Producer.Other = 7\n\tc.Producer.Other = 8\n"
+	if !strings.Contains(string(out), want) {
+		t.Errorf("edits sharing an anchor out of order:\n%s", out)
+	}
+}
+
+func TestBadEditCode(t *testing.T) {
+	_, err := applyOne(t, testConfigSrc, Edit{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: Defines("c")}, Where: After, Code: "\tif {"})
+	if err == nil || !strings.Contains(err.Error(), "does not compile as Go after the edits") {
+		t.Errorf("err = %v, want a syntax error blamed on the edits", err)
+	}
+	for _, a := range []Anchor{{Type: "Config", Func: "NewConfig"}, {}, {Field: []string{"X"}, Func: "NewConfig"}, {Type: "Config", Stmt: Defines("c")}} {
+		if _, err := applyOne(t, testConfigSrc, Edit{File: "config.go", Anchor: a, Where: After, Code: "\t_ = 0"}); err == nil {
+			t.Errorf("anchor %+v accepted", a)
+		}
+	}
+}
+
+// TestRealEditsMatchPinnedUpstream checks every edit of edits.go against the
+// pinned upstream in the module cache, when it has been downloaded.
+func TestRealEditsMatchPinnedUpstream(t *testing.T) {
+	up, err := readPin(filepath.Join("..", "..", "upstream.pin"))
+	if err != nil {
+		t.Skip(err)
+	}
+	cache := os.Getenv("GOMODCACHE")
+	if cache == "" {
+		cache = filepath.Join(os.Getenv("HOME"), "go", "pkg", "mod")
+		if gp := os.Getenv("GOPATH"); gp != "" {
+			cache = filepath.Join(filepath.SplitList(gp)[0], "pkg", "mod")
+		}
+	}
+	up.Dir = filepath.Join(cache, "github.com", "!i!b!m", "sarama@"+up.Version)
+	if up.Module != "github.com/IBM/sarama" {
+		t.Skipf("pin names %s, not the module this test knows the cache path of", up.Module)
+	}
+	if _, err := os.Stat(up.Dir); err != nil {
+		t.Skipf("upstream not in the module cache: %v", err)
+	}
+	byFile := map[string][]Edit{}
+	for _, e := range edits {
+		byFile[e.File] = append(byFile[e.File], e)
+	}
+	for f, es := range byFile {
+		src, err := os.ReadFile(filepath.Join(up.Dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := applyEdits(f, src, es, up.ModVersion())
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := strings.Join(strings.Fields(string(out)), " ") // gofmt realigns
+		for _, e := range es {
+			for _, line := range strings.Split(strings.TrimSpace(e.Code), "\n") {
+				if !strings.Contains(flat, strings.Join(strings.Fields(line), " ")) {
+					t.Errorf("%s: line %q of edit %s missing", f, line, e)
+				}
+			}
+		}
+	}
+	for _, r := range replacements {
+		sum, err := fileSHA256(filepath.Join(up.Dir, r.File))
+		if err != nil || sum != r.UpstreamSHA256 {
+			t.Errorf("replacement %s: upstream sha256 %s (err %v), declared %s", r.File, sum, err, r.UpstreamSHA256)
+		}
+	}
+}
