@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -101,12 +102,12 @@ func CheckValue(v []byte) error {
 	if len(v) < checksumHeaderLen || string(v[:len(checksumPrefix)]) != checksumPrefix {
 		return fmt.Errorf("%w: no checksum header", ErrChecksum)
 	}
-	want, err := strconv.ParseUint(string(v[len(checksumPrefix):len(checksumPrefix)+8]), 16, 32)
-	if err != nil {
-		return fmt.Errorf("%w: unreadable checksum", ErrChecksum)
-	}
-	if got := crc32.ChecksumIEEE(v[checksumHeaderLen:]); uint32(want) != got {
-		return fmt.Errorf("%w: header %08x, content %08x", ErrChecksum, want, got)
+	// Compare the header's text, not its parsed number, so that any change
+	// to it (even upper-casing a hex digit) counts as corruption.
+	want := v[len(checksumPrefix) : checksumHeaderLen-2]
+	got := fmt.Appendf(nil, "%08x", crc32.ChecksumIEEE(v[checksumHeaderLen:]))
+	if !bytes.Equal(want, got) || string(v[checksumHeaderLen-2:checksumHeaderLen]) != `",` {
+		return fmt.Errorf("%w: header %q, content %s", ErrChecksum, want, got)
 	}
 	return nil
 }
