@@ -22,7 +22,8 @@ func writeForkNote(dir string, o Options, overlay []string) error {
 	fmt.Fprintf(&b, "- sarama-zstd commit: `%s`\n\n", o.Commit)
 
 	b.WriteString("## Use\n\n")
-	b.WriteString("In the go.mod of a module that should build against the fork:\n\n")
+	b.WriteString("In a go.mod at the root of the sarama-zstd repository (elsewhere, make the path\n")
+	b.WriteString("relative to that go.mod):\n\n")
 	fmt.Fprintf(&b, "    replace %s => %s\n\n", o.Upstream.Module, o.ReplacePath)
 
 	replaced := make(map[string]Replacement, len(o.Replacements))

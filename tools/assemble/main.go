@@ -22,6 +22,16 @@
 // dates), and PR.md, the description rendered from pr-description.md with the
 // benchmark results of -bench when that file exists.
 //
+// Flags (defaults are what make fork and make pr use):
+//
+//	-pin upstream.pin                    the pinned module, version and h1: hash
+//	-overlay _overlay                    whole files laid over upstream
+//	-out build/sarama                    the fork, replaced as a whole
+//	-force                               discard hand edits in -out
+//	-pr                                  also write the pull request
+//	-pr-dir build/pr                     where -pr writes it
+//	-bench build/bench/benchstat.txt     benchmark results quoted in PR.md
+//
 // Errors are one line, "assemble: <message>", with a non-zero exit.
 package main
 
