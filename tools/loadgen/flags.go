@@ -13,6 +13,8 @@ import (
 type options struct {
 	brokers    []string // empty: embedded cluster
 	embedded   int      // brokers of the embedded cluster
+	inProcess  bool     // run the embedded cluster inside the measured process
+	serve      int      // >0: be the cluster child process with this many brokers
 	partitions int
 	producers  int
 	messages   int // per producer
@@ -38,6 +40,8 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.StringVar(&brokers, "brokers", "", "comma-separated bootstrap `host:port` list of a real cluster; empty starts an embedded kfake cluster on 127.0.0.1")
 	fs.IntVar(&o.embedded, "embedded-brokers", 3, "brokers of the embedded cluster")
+	fs.BoolVar(&o.inProcess, "in-process-cluster", false, "run the embedded cluster in this process (its allocations then count in the figures) instead of a child process")
+	fs.IntVar(&o.serve, "serve-cluster", 0, "internal: serve an embedded cluster of this many brokers for a parent loadgen and exit when stdin closes")
 	fs.IntVar(&o.partitions, "partitions", 12, "partitions of the topic created for the run")
 	fs.IntVar(&o.producers, "producers", 200, "independent producers (each with its own client and config)")
 	fs.IntVar(&o.messages, "messages", 250, "messages per producer")

@@ -26,6 +26,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(2)
 	}
+	if o.serve > 0 {
+		if err := serveCluster(o.serve); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen cluster:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
 	ctx, cancelTimeout := context.WithTimeout(ctx, o.timeout)

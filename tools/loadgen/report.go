@@ -22,7 +22,7 @@ type report struct {
 	ValueSize  int    `json:"value_size"`
 	Level      int    `json:"level"`
 	Version    string `json:"kafka_version"`
-	Embedded   bool   `json:"embedded"`
+	Cluster    string `json:"cluster"`
 
 	Seconds       float64 `json:"seconds"`
 	Messages      int64   `json:"messages"`
@@ -59,7 +59,7 @@ func newReport(o options) *report {
 	return &report{
 		Variant: o.variant, Sarama: v, Fork: workload.ForkBuild, GOMAXPROCS: gomaxprocs(),
 		Producers: o.producers, PerProd: o.messages, ValueSize: o.valueSize, Level: o.level,
-		Version: o.version.String(), Embedded: len(o.brokers) == 0,
+		Version: o.version.String(), Cluster: clusterKind(o),
 	}
 }
 
@@ -101,7 +101,7 @@ func (r *report) writeTable(w io.Writer) {
 	}
 	row("variant", "%s (sarama %s, fork build %v, GOMAXPROCS %d)", r.Variant, r.Sarama, r.Fork, r.GOMAXPROCS)
 	row("workload", "%d producers x %d msgs, ~%d B values, zstd level %s, Kafka %s, %s cluster",
-		r.Producers, r.PerProd, r.ValueSize, levelName(r.Level), r.Version, map[bool]string{true: "embedded", false: "external"}[r.Embedded])
+		r.Producers, r.PerProd, r.ValueSize, levelName(r.Level), r.Version, r.Cluster)
 	row("produce time", "%.2f s", r.Seconds)
 	row("throughput", "%.0f msg/s, %.1f MB/s (%d msgs, %.1f MB)", r.MsgsPerSec, r.MBPerSec, r.Messages, float64(r.Bytes)/1e6)
 	row("allocated", "%.1f MB (%.0f B/msg, %d objects)", float64(r.TotalAlloc)/1e6, r.AllocPerMsg, r.Mallocs)
@@ -131,4 +131,15 @@ func levelName(l int) string {
 		return "default"
 	}
 	return fmt.Sprint(l)
+}
+
+func clusterKind(o options) string {
+	switch {
+	case len(o.brokers) > 0:
+		return "external"
+	case o.inProcess:
+		return fmt.Sprintf("%d-broker kfake in-process", o.embedded)
+	default:
+		return fmt.Sprintf("%d-broker kfake child-process", o.embedded)
+	}
 }

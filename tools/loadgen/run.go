@@ -18,13 +18,21 @@ import (
 // run are still printed next to the reason.
 func run(ctx context.Context, o options) (*report, error) {
 	var cl *workload.Cluster
-	if len(o.brokers) > 0 {
+	switch {
+	case len(o.brokers) > 0:
 		cl = workload.External(o.brokers)
-	} else {
+	case o.inProcess:
 		var err error
 		if cl, err = workload.StartEmbedded(o.embedded); err != nil {
 			return nil, err
 		}
+	default:
+		child, addrs, err := startChildCluster(o.embedded)
+		if err != nil {
+			return nil, err
+		}
+		defer child.stop()
+		cl = workload.External(addrs)
 	}
 	defer cl.Close()
 
