@@ -1,0 +1,328 @@
+//go:build !functional
+
+package sarama
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/rcrowley/go-metrics"
+)
+
+// zstdTestPayload returns n bytes of JSON-like records: field names repeat,
+// values vary, so zstd compresses it a few times over, as it does real
+// Kafka batches. The same n always gives the same bytes.
+func zstdTestPayload(n int) []byte {
+	rng := rand.New(rand.NewPCG(uint64(n), 2965))
+	var b bytes.Buffer
+	for b.Len() < n {
+		fmt.Fprintf(&b, `{"id":%d,"user":"u%05d","event":"%s","amount":%d.%02d,"ts":%d}`+"\n",
+			rng.Uint32(), rng.IntN(50000), [...]string{"view", "click", "buy", "refund"}[rng.IntN(4)],
+			rng.IntN(1000), rng.IntN(100), 1790000000000+rng.Int64N(1e9))
+	}
+	return b.Bytes()[:n]
+}
+
+func TestZstdRoundTrip(t *testing.T) {
+	for _, level := range []int{CompressionLevelDefault, 1, 3, 9, 19} {
+		for _, size := range []int{0, 1, 2 << 10, 1 << 20} {
+			t.Run(fmt.Sprintf("level=%d/size=%d", level, size), func(t *testing.T) {
+				src := zstdTestPayload(size)
+				viaDefault, err := zstdCompress(ZstdEncoderParams{Level: level}, nil, src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := newZstdCompressor(zstdTestConfig(level, 1, 1), metrics.NewRegistry())
+				viaProducer, err := c.compress(level, src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(viaDefault, viaProducer) {
+					t.Error("the producer's pool and the default pool produced different bytes")
+				}
+				if size == 0 && len(viaDefault) == 0 {
+					t.Error("empty input must still produce a frame (WithZeroFrames)")
+				}
+				got, err := zstdDecompress(ZstdDecoderParams{}, nil, viaDefault, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, src) {
+					t.Fatalf("round trip changed %d bytes into %d", len(src), len(got))
+				}
+			})
+		}
+	}
+}
+
+func TestZstdCompressAppendsToDst(t *testing.T) {
+	prefix := []byte("prefix")
+	out, err := zstdCompress(ZstdEncoderParams{Level: 3}, prefix, []byte("payload"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(out, prefix) {
+		t.Fatal("zstdCompress did not append to dst")
+	}
+	got, err := zstdDecompress(ZstdDecoderParams{}, []byte("keep"), out[len(prefix):], 0)
+	if err != nil || string(got) != "keeppayload" {
+		t.Fatalf("zstdDecompress = %q, %v; want it appended to dst", got, err)
+	}
+}
+
+func TestZstdDecompressMaxDecodedSize(t *testing.T) {
+	src := zstdTestPayload(64 << 10)
+	compressed, err := zstdCompress(ZstdEncoderParams{Level: 3}, nil, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zstdDecompress(ZstdDecoderParams{}, nil, compressed, len(src)-1); !errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+		t.Errorf("decoding past maxDecodedSize: err = %v, want zstd.ErrDecoderSizeExceeded", err)
+	}
+	if got, err := zstdDecompress(ZstdDecoderParams{}, nil, compressed, len(src)); err != nil || !bytes.Equal(got, src) {
+		t.Errorf("decoding within maxDecodedSize failed: %v", err)
+	}
+	if _, err := zstdDecompress(ZstdDecoderParams{}, nil, []byte("not zstd"), 0); err == nil {
+		t.Error("garbage decoded without error")
+	}
+}
+
+// The benchmarks below reproduce the table of Sarama issue #2965 on this
+// machine: many goroutines compress at once, each its own block, and the
+// encoder pool decides how many encoders exist. Run them with make bench.
+//
+// Every row runs twice: bare, and beside a live application heap. A bare
+// benchmark's heap is little more than the encoders the pool keeps, so a
+// pool that keeps hundreds of dead-weight encoders makes the collector rare
+// and looks fast for that reason alone. A service has a heap of its own; with
+// one, the collector runs as often whatever the pool keeps.
+
+// zstdBenchAppHeapBytes is the live application heap of the "app" runs.
+const zstdBenchAppHeapBytes = 256 << 20
+
+// zstdBenchHeapNode is a piece of the application heap: pointers for the
+// collector to trace and bytes for it to account.
+type zstdBenchHeapNode struct {
+	next *zstdBenchHeapNode
+	data [1016]byte
+}
+
+var zstdBenchAppHeap *zstdBenchHeapNode
+
+func setZstdBenchAppHeap(on bool) {
+	zstdBenchAppHeap = nil
+	if on {
+		for range zstdBenchAppHeapBytes / 1024 {
+			zstdBenchAppHeap = &zstdBenchHeapNode{next: zstdBenchAppHeap}
+		}
+	}
+	runtime.GC()
+}
+
+// zstdBenchPool is what a benchmark row measures: a way to lend encoders.
+type zstdBenchPool interface {
+	encode(dst, src []byte) []byte
+	created() int64
+	live() int64 // encoders referenced now: in use or idle
+}
+
+// forkBenchPool is this fork's pool.
+type forkBenchPool struct{ p *zstdEncoderPool }
+
+func (f forkBenchPool) encode(dst, src []byte) []byte {
+	out, err := f.p.encode(nil, dst, src)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+func (f forkBenchPool) created() int64 { return f.p.created.Load() }
+func (f forkBenchPool) live() int64    { return f.p.minted.Load() - f.p.nilSlots.Load() }
+
+// unboundedBenchPool models upstream Sarama: an idle store of maxIdle
+// encoders and no bound on those in use. Callers finding it empty build an
+// encoder; returns finding it full drop theirs. maxIdle GOMAXPROCS is
+// v1.48.2 and later (v1.61.1 included); maxIdle 1 is v1.48.1 and earlier.
+type unboundedBenchPool struct {
+	idle          chan *zstd.Encoder
+	opts          []zstd.EOption
+	built, living atomic.Int64
+}
+
+func (u *unboundedBenchPool) encode(dst, src []byte) []byte {
+	var enc *zstd.Encoder
+	select {
+	case enc = <-u.idle:
+	default:
+		var err error
+		if enc, err = zstd.NewWriter(nil, u.opts...); err != nil {
+			panic(err)
+		}
+		u.built.Add(1)
+		u.living.Add(1)
+	}
+	dst = enc.EncodeAll(src, dst)
+	select {
+	case u.idle <- enc:
+	default:
+		u.living.Add(-1)
+	}
+	return dst
+}
+func (u *unboundedBenchPool) created() int64 { return u.built.Load() }
+func (u *unboundedBenchPool) live() int64    { return u.living.Load() }
+
+type zstdBenchRow struct {
+	name string
+	// workers > 0 runs that many goroutines, each with an encoder of its
+	// own and no pool: the ideal the pools are measured against.
+	workers int
+	pool    func() zstdBenchPool
+}
+
+func zstdBenchRows(level int) []zstdBenchRow {
+	procs := runtime.GOMAXPROCS(0)
+	bounded := func(idle, inUse int) func() zstdBenchPool {
+		return func() zstdBenchPool {
+			return forkBenchPool{newZstdEncoderPool(zstdPoolKey{level: level, maxIdle: min(idle, inUse), maxInUse: inUse})}
+		}
+	}
+	unbounded := func(idle int) func() zstdBenchPool {
+		return func() zstdBenchPool {
+			return &unboundedBenchPool{idle: make(chan *zstd.Encoder, idle), opts: zstdEncoderOptions(level)}
+		}
+	}
+	return []zstdBenchRow{
+		{name: "ideal", workers: procs},
+		// The fork's defaults; an idle cap above the in-use cap (the seed
+		// table's "unbounded" and "1000" idle rows) is the same pool.
+		{name: "fork", pool: bounded(procs, procs)},
+		{name: "upstream", pool: unbounded(procs)},
+		{name: "legacy", pool: unbounded(1)},
+		{name: "idle1-inuse" + fmt.Sprint(procs), pool: bounded(1, procs)},
+		{name: "idle1000-inuse1000", pool: bounded(1000, 1000)},
+		{name: "idle1-inuse1000", pool: bounded(1, 1000)},
+	}
+}
+
+// BenchmarkZstdPool compresses blocks from many goroutines through each
+// row's pool. Besides MB/s, B/op and allocs/op it reports encoders built per
+// operation after warm-up and the peak number of live encoders.
+func BenchmarkZstdPool(b *testing.B) {
+	const level = 3
+	sizes := []struct {
+		name       string
+		size       int
+		goroutines int
+	}{
+		{"2KiB", 2 << 10, 1000},
+		{"64KiB", 64 << 10, 100},
+		{"1MiB", 1 << 20, 100},
+	}
+	defer setZstdBenchAppHeap(false)
+	for _, heap := range []string{"bare", "app"} {
+		setZstdBenchAppHeap(heap == "app")
+		for _, sz := range sizes {
+			blocks := make([][]byte, 16)
+			for i := range blocks {
+				blocks[i] = zstdTestPayload(sz.size + i)[:sz.size]
+			}
+			for _, row := range zstdBenchRows(level) {
+				name := fmt.Sprintf("heap=%s/size=%s/g=%d/pool=%s", heap, sz.name, sz.goroutines, row.name)
+				b.Run(name, func(b *testing.B) {
+					b.SetBytes(int64(sz.size))
+					b.ReportAllocs()
+					if row.workers > 0 {
+						benchZstdIdeal(b, level, row.workers, blocks)
+						return
+					}
+					benchZstdPool(b, row.pool(), sz.goroutines, blocks)
+				})
+			}
+		}
+	}
+}
+
+// benchZstdPool runs b.N compressions spread over goroutines that share the
+// pool, after one warm-up round in which every goroutine compresses once.
+func benchZstdPool(b *testing.B, pool zstdBenchPool, goroutines int, blocks [][]byte) {
+	run := func(ops int64) {
+		var next atomic.Int64
+		next.Store(ops)
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			src := blocks[g%len(blocks)]
+			wg.Go(func() {
+				for next.Add(-1) >= 0 {
+					_ = pool.encode(nil, src)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	run(int64(goroutines))
+	createdBefore := pool.created()
+
+	stop := make(chan struct{})
+	peak := make(chan int64)
+	go func() {
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		var most int64
+		for {
+			most = max(most, pool.live())
+			select {
+			case <-tick.C:
+			case <-stop:
+				peak <- max(most, pool.live())
+				return
+			}
+		}
+	}()
+
+	b.ResetTimer()
+	run(int64(b.N))
+	b.StopTimer()
+	close(stop)
+	b.ReportMetric(float64(pool.created()-createdBefore)/float64(b.N), "encoders/op")
+	b.ReportMetric(float64(<-peak), "peak-encoders")
+}
+
+// benchZstdIdeal runs b.N compressions on workers goroutines, each with an
+// encoder of its own: no pool, no waiting, the fewest encoders possible.
+func benchZstdIdeal(b *testing.B, level, workers int, blocks [][]byte) {
+	encoders := make([]*zstd.Encoder, workers)
+	for i := range encoders {
+		enc, err := zstd.NewWriter(nil, zstdEncoderOptions(level)...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = enc.EncodeAll(blocks[0], nil)
+		encoders[i] = enc
+	}
+	var next atomic.Int64
+	next.Store(int64(b.N))
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for i, enc := range encoders {
+		wg.Go(func() {
+			n := i
+			for next.Add(-1) >= 0 {
+				_ = enc.EncodeAll(blocks[n%len(blocks)], nil)
+				n += workers
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(0, "encoders/op")
+	b.ReportMetric(float64(workers), "peak-encoders")
+}
