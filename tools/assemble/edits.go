@@ -49,7 +49,8 @@ var edits = []Edit{
 		Anchor: Anchor{Func: "(*Config).Validate", Stmt: IfMentions("CompressionZSTD")},
 		Where:  After,
 		Why:    "reject unusable limits with the other zstd checks",
-		Code: `	if err := c.Producer.Zstd.validate(); err != nil {
+		Code: `
+	if err := c.Producer.Zstd.validate(); err != nil {
 		return err
 	}
 `,
@@ -72,10 +73,15 @@ var edits = []Edit{
 	},
 	{
 		File:   "record_batch.go",
-		Anchor: Anchor{Type: "RecordBatch", Field: []string{"compressedRecords"}},
+		Anchor: Anchor{Type: "RecordBatch", Field: []string{"partialSize"}},
 		Where:  After,
 		Why:    "a batch carries the handle of the producer that built it",
-		Code: `	zstd *zstdCompressor // set by the producer; nil compresses with the default pool
+		// A field of its own, after a blank line, so that gofmt realigns no
+		// upstream line around it.
+		Code: `
+	// zstd is the handle of the producer that built the batch; nil
+	// compresses with the default pool.
+	zstd *zstdCompressor
 `,
 	},
 	{
