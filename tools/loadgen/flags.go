@@ -19,6 +19,7 @@ type options struct {
 	producers  int
 	messages   int // per producer
 	valueSize  int
+	inFlight   int
 	level      int
 	version    sarama.KafkaVersion
 	linger     time.Duration
@@ -29,6 +30,7 @@ type options struct {
 	json       bool
 	variant    string
 	timeout    time.Duration
+	memProfile string
 }
 
 func parseFlags(args []string) (options, error) {
@@ -46,6 +48,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.producers, "producers", 200, "independent producers (each with its own client and config)")
 	fs.IntVar(&o.messages, "messages", 250, "messages per producer")
 	fs.IntVar(&o.valueSize, "value-size", 1000, "approximate value size in bytes")
+	fs.IntVar(&o.inFlight, "in-flight", 32, "unacknowledged messages per producer before it waits (0: unlimited, the whole run queues in Sarama at once)")
 	fs.IntVar(&o.level, "level", sarama.CompressionLevelDefault, "zstd level (default: Sarama's default)")
 	fs.StringVar(&version, "version", "2.1.0", "Kafka protocol version Sarama uses (2.1.0 is the minimum for zstd)")
 	fs.DurationVar(&o.linger, "linger", 5*time.Millisecond, "Producer.Flush.Frequency: how long a batch may wait to fill")
@@ -55,6 +58,7 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.verify, "verify", true, "read everything back with kgo and Sarama's consumer and fail on any discrepancy")
 	fs.BoolVar(&o.json, "json", false, "print one JSON line instead of the table")
 	fs.StringVar(&o.variant, "variant", "", "label of this build in the output (default: derived from the Sarama module)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile (allocations of the produce phase) to this file")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return o, err

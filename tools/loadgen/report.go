@@ -20,6 +20,7 @@ type report struct {
 	Producers  int    `json:"producers"`
 	PerProd    int    `json:"messages_per_producer"`
 	ValueSize  int    `json:"value_size"`
+	InFlight   int    `json:"in_flight"`
 	Level      int    `json:"level"`
 	Version    string `json:"kafka_version"`
 	Cluster    string `json:"cluster"`
@@ -36,6 +37,7 @@ type report struct {
 	GCCPUFraction float64 `json:"gc_cpu_fraction"`
 	PeakHeapAlloc uint64  `json:"peak_heap_alloc_bytes"`
 	PeakHeapInuse uint64  `json:"peak_heap_inuse_bytes"`
+	PeakHeapGrow  uint64  `json:"peak_heap_growth_bytes"`
 
 	// Pool metrics: nil when the Sarama in use does not publish them.
 	EncodersCreated *int64   `json:"encoders_created"`
@@ -58,7 +60,7 @@ func newReport(o options) *report {
 	v, _ := saramaBuild()
 	return &report{
 		Variant: o.variant, Sarama: v, Fork: workload.ForkBuild, GOMAXPROCS: gomaxprocs(),
-		Producers: o.producers, PerProd: o.messages, ValueSize: o.valueSize, Level: o.level,
+		Producers: o.producers, PerProd: o.messages, ValueSize: o.valueSize, InFlight: o.inFlight, Level: o.level,
 		Version: o.version.String(), Cluster: clusterKind(o),
 	}
 }
@@ -74,6 +76,9 @@ func (r *report) setProduce(res *workload.Result) {
 	rt := res.Runtime
 	r.TotalAlloc, r.Mallocs, r.GCCycles, r.GCCPUFraction = rt.TotalAlloc, rt.Mallocs, rt.GCCycles, rt.GCCPUFraction
 	r.PeakHeapAlloc, r.PeakHeapInuse = rt.PeakHeapAlloc, rt.PeakHeapInuse
+	if rt.PeakHeapAlloc > rt.BaseHeapAlloc {
+		r.PeakHeapGrow = rt.PeakHeapAlloc - rt.BaseHeapAlloc
+	}
 	if res.Messages > 0 {
 		r.AllocPerMsg = float64(rt.TotalAlloc) / float64(res.Messages)
 	}
@@ -100,13 +105,14 @@ func (r *report) writeTable(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t"+format+"\n", append([]any{name}, args...)...)
 	}
 	row("variant", "%s (sarama %s, fork build %v, GOMAXPROCS %d)", r.Variant, r.Sarama, r.Fork, r.GOMAXPROCS)
-	row("workload", "%d producers x %d msgs, ~%d B values, zstd level %s, Kafka %s, %s cluster",
-		r.Producers, r.PerProd, r.ValueSize, levelName(r.Level), r.Version, r.Cluster)
+	row("workload", "%d producers x %d msgs (<= %d in flight each), ~%d B values, zstd level %s, Kafka %s, %s cluster",
+		r.Producers, r.PerProd, r.InFlight, r.ValueSize, levelName(r.Level), r.Version, r.Cluster)
 	row("produce time", "%.2f s", r.Seconds)
 	row("throughput", "%.0f msg/s, %.1f MB/s (%d msgs, %.1f MB)", r.MsgsPerSec, r.MBPerSec, r.Messages, float64(r.Bytes)/1e6)
 	row("allocated", "%.1f MB (%.0f B/msg, %d objects)", float64(r.TotalAlloc)/1e6, r.AllocPerMsg, r.Mallocs)
 	row("GC", "%d cycles, %.1f%% of CPU", r.GCCycles, 100*r.GCCPUFraction)
-	row("peak heap", "%.1f MB allocated, %.1f MB in use", float64(r.PeakHeapAlloc)/1e6, float64(r.PeakHeapInuse)/1e6)
+	row("peak heap", "%.1f MB allocated (%.1f MB over the idle connected producers), %.1f MB in use",
+		float64(r.PeakHeapAlloc)/1e6, float64(r.PeakHeapGrow)/1e6, float64(r.PeakHeapInuse)/1e6)
 	if r.EncodersCreated != nil {
 		row("zstd encoders", "%d created (all producers), %d waits, mean %.0f us, p99 <= %.0f us",
 			*r.EncodersCreated, *r.EncoderWaits, *r.WaitMeanMicros, *r.WaitP99Micros)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -43,6 +44,7 @@ func run(ctx context.Context, o options) (*report, error) {
 		Producers:  o.producers,
 		Messages:   o.messages,
 		ValueSize:  o.valueSize,
+		InFlight:   o.inFlight,
 		Producer: workload.ProducerOptions{
 			Version:    o.version,
 			Level:      o.level,
@@ -65,8 +67,17 @@ func run(ctx context.Context, o options) (*report, error) {
 	rep := newReport(o)
 	rep.SampleRatio = workload.SampleCompressionRatio(100, o.valueSize, max(o.level, 3))
 
+	if o.memProfile != "" {
+		// Record every allocation; the default rate samples one per 512 KiB.
+		runtime.MemProfileRate = 4096
+	}
 	res, err := workload.Run(ctx, cl, ro)
 	prog.done()
+	if o.memProfile != "" {
+		if perr := writeHeapProfile(o.memProfile); err == nil {
+			err = perr
+		}
+	}
 	if res != nil {
 		rep.setProduce(res)
 	}
@@ -89,3 +100,15 @@ func run(ctx context.Context, o options) (*report, error) {
 
 // gomaxprocs is recorded with the figures: the pool's defaults depend on it.
 func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -18,7 +18,7 @@ import (
 // bar labelled with its median; panels share nothing but the colours, so a
 // figure where one variant is 10x the others still reads.
 
-var chartFigures = []string{"msgs_per_s", "alloc_bytes", "peak_heap_inuse_bytes", "gc_cycles"}
+var chartFigures = []string{"msgs_per_s", "alloc_bytes", "peak_heap_inuse_bytes", "peak_heap_growth_bytes", "gc_cycles"}
 
 var barColours = map[string]color.RGBA{
 	"fork":     {0x2e, 0x7d, 0x32, 0xff},
@@ -27,7 +27,7 @@ var barColours = map[string]color.RGBA{
 }
 
 const (
-	panelW, panelH = 300, 260
+	panelW, panelH = 260, 260
 	margin         = 30
 )
 

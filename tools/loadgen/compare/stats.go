@@ -23,6 +23,7 @@ var figures = []figure{
 	{"gc_cpu_fraction", "GC CPU", "%", 0.01, "lower"},
 	{"peak_heap_alloc_bytes", "peak heap alloc", "MB", 1e6, "lower"},
 	{"peak_heap_inuse_bytes", "peak heap in use", "MB", 1e6, "lower"},
+	{"peak_heap_growth_bytes", "peak heap growth", "MB", 1e6, "lower"},
 	{"encoders_created", "zstd encoders created", "", 1, "lower"},
 	{"encoder_waits", "encoder waits", "", 1, "lower"},
 	{"encoder_wait_mean_us", "encoder wait mean", "us", 1, "lower"},

@@ -15,6 +15,7 @@ type RunOptions struct {
 	Producers  int
 	Messages   int // per producer
 	ValueSize  int
+	InFlight   int // per producer: unacknowledged messages before Send waits (0: unlimited)
 	Producer   ProducerOptions
 	// Progress, when set, is called about every 200ms during the produce
 	// phase with the acknowledgements so far and the total expected.
@@ -103,7 +104,8 @@ func Run(ctx context.Context, cl *Cluster, o RunOptions) (*Result, error) {
 }
 
 // connect creates all producers concurrently (a few hundred sequential
-// metadata round trips would dominate short runs).
+// metadata round trips would dominate short runs) and connects them to the
+// partition leaders.
 func connect(addrs []string, o RunOptions) ([]*Producer, error) {
 	producers := make([]*Producer, o.Producers)
 	errs := make([]error, o.Producers)
@@ -112,7 +114,12 @@ func connect(addrs []string, o RunOptions) ([]*Producer, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			producers[i], errs[i] = NewProducer(i, addrs, o.Producer.Config(i))
+			p, err := NewProducer(i, addrs, o.Producer.Config(i))
+			if err == nil {
+				p.LimitInFlight(o.InFlight)
+				err = p.Connect(o.Topic)
+			}
+			producers[i], errs[i] = p, err
 		}()
 	}
 	wg.Wait()

@@ -15,6 +15,10 @@ type RuntimeStats struct {
 	GCCPUFraction float64 // GC CPU time / total CPU time available during the phase
 	PeakHeapAlloc uint64  // highest sampled live+unswept heap object bytes (≈HeapAlloc)
 	PeakHeapInuse uint64  // highest sampled in-use heap span bytes (≈HeapInuse)
+	// BaseHeapAlloc is the heap right after a GC at Start: what the
+	// connected, idle producers hold. PeakHeapAlloc-BaseHeapAlloc is what
+	// the phase itself added, where differences between builds show.
+	BaseHeapAlloc uint64
 }
 
 // Sampler measures RuntimeStats between Start and Stop. Peaks are sampled
@@ -28,6 +32,7 @@ type Sampler struct {
 	done       sync.WaitGroup
 	peakAlloc  uint64
 	peakInuse  uint64
+	baseAlloc  uint64
 }
 
 var sampleNames = []string{
@@ -44,6 +49,7 @@ func StartSampler(interval time.Duration) *Sampler {
 	samples := newSamples()
 	metrics.Read(samples)
 	s.gcCPU0, s.totalCPU0 = samples[2].Value.Float64(), samples[3].Value.Float64()
+	s.baseAlloc = samples[0].Value.Uint64()
 	runtime.ReadMemStats(&s.start)
 	s.done.Add(1)
 	go s.loop(interval, samples)
@@ -92,6 +98,7 @@ func (s *Sampler) Stop() RuntimeStats {
 		GCCycles:      s.end.NumGC - s.start.NumGC,
 		PeakHeapAlloc: s.peakAlloc,
 		PeakHeapInuse: s.peakInuse,
+		BaseHeapAlloc: s.baseAlloc,
 	}
 	if total := samples[3].Value.Float64() - s.totalCPU0; total > 0 {
 		st.GCCPUFraction = (samples[2].Value.Float64() - s.gcCPU0) / total
