@@ -14,12 +14,15 @@ import (
 //
 // An anchor is either a type declaration, optionally narrowed to a field
 // (Field is a path through nested anonymous structs), or a function or
-// method, optionally narrowed to a statement of its body.
+// method, optionally narrowed to a statement of its body, or a row of a
+// table in the file's package doc comment, named by its first cell (see
+// doctable.go).
 type Anchor struct {
-	Type  string     // a named type declared at the top level of the file
-	Field []string   // with Type: field names, outermost first
-	Func  string     // "NewConfig" for a function, "(*Config).Validate" for a method
-	Stmt  *StmtMatch // with Func: one statement of its body
+	Type     string     // a named type declared at the top level of the file
+	Field    []string   // with Type: field names, outermost first
+	Func     string     // "NewConfig" for a function, "(*Config).Validate" for a method
+	Stmt     *StmtMatch // with Func: one statement of its body
+	TableRow string     // the first cell of a row of a table in the package doc comment
 }
 
 // StmtKind is the shape of statement a StmtMatch looks for.
@@ -70,6 +73,8 @@ func (m *StmtMatch) String() string {
 func (a Anchor) String() string {
 	var outer string
 	switch {
+	case a.TableRow != "":
+		return "table row `" + a.TableRow + "` in the package doc comment"
 	case a.Type != "":
 		outer = "type " + a.Type
 	case strings.HasPrefix(a.Func, "("):
@@ -90,6 +95,10 @@ func (a Anchor) String() string {
 // such an anchor is a mistake in edits.go, not an upstream change.
 func (a Anchor) validate() error {
 	switch {
+	case a.TableRow != "" && (a.Type != "" || a.Func != "" || len(a.Field) > 0 || a.Stmt != nil):
+		return fmt.Errorf("anchor %q names a table row and Go code", a)
+	case a.TableRow != "":
+		return nil
 	case a.Type != "" && a.Func != "":
 		return fmt.Errorf("anchor %q names both a type and a function", a)
 	case a.Type == "" && a.Func == "":
@@ -118,6 +127,9 @@ func (e *countError) Error() string {
 func (a Anchor) locate(f *ast.File) (ast.Node, error) {
 	if err := a.validate(); err != nil {
 		return nil, err
+	}
+	if a.TableRow != "" {
+		return nil, fmt.Errorf("anchor %q is not Go code", a)
 	}
 	if a.Type != "" {
 		return a.locateType(f)

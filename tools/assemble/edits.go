@@ -22,8 +22,9 @@ var replacements = []Replacement{
 }
 
 // edits are the insertions into upstream files. They only wire the overlay's
-// types into upstream's configuration, producer and record batch; the logic
-// stays in the overlay.
+// types into upstream's configuration, producer and record batch, and list
+// the overlay's metrics in the package documentation; the logic stays in the
+// overlay.
 var edits = []Edit{
 	{
 		File:   "config.go",
@@ -102,5 +103,17 @@ var edits = []Edit{
 		Why:    "hand the producer's handle to each new batch",
 		Code: `			batch.zstd = ps.parent.zstd
 `,
+	},
+	{
+		File:   "sarama.go",
+		Anchor: Anchor{TableRow: "compression-ratio-for-topic-<topic>"},
+		Where:  After,
+		Why:    "list the pool's metrics in the package documentation's table of producer metrics",
+		Rows: [][]string{
+			{"zstd-encoders-created", "counter", "Number of zstd encoders built to compress this producer's batches"},
+			{"zstd-encoder-wait-time-in-us", "histogram", "Distribution of the time in microseconds a compression waited for a free zstd encoder; its count is the number of waits"},
+			{"zstd-encoders-in-use", "gauge", "Number of zstd encoders compressing now, in the pool this producer shares with producers of the same level and limits"},
+			{"zstd-encoders-idle", "gauge", "Number of zstd encoders kept for reuse in that pool"},
+		},
 	},
 }

@@ -33,13 +33,33 @@ func (w Where) String() string {
 	return fmt.Sprintf("Where(%d)", int(w))
 }
 
-// Edit is one insertion of this project's code into an upstream file.
+// Edit is one insertion of this project's code into an upstream file: Go
+// code at an anchor in the code, or, with an Anchor.TableRow, rows of a
+// table in the package doc comment.
 type Edit struct {
 	File   string // slash-separated path inside the module
 	Anchor Anchor
 	Where  Where
 	Why    string // one line, listed in FORK.md and the pull request
 	Code   string // whole lines; indentation is redone by go/format
+	// Rows are the rows a TableRow anchor inserts, one []string of cells
+	// per row, drawn to the table's column widths (see doctable.go).
+	Rows [][]string
+}
+
+// validate rejects an edit whose content does not suit its anchor: a
+// mistake in edits.go.
+func (e Edit) validate() error {
+	if err := e.Anchor.validate(); err != nil {
+		return err
+	}
+	switch {
+	case e.Anchor.TableRow != "" && (e.Code != "" || len(e.Rows) == 0):
+		return fmt.Errorf("an edit anchored on a table row inserts Rows, not Code")
+	case e.Anchor.TableRow == "" && len(e.Rows) > 0:
+		return fmt.Errorf("an edit anchored on Go code inserts Code, not Rows")
+	}
+	return nil
 }
 
 func (e Edit) String() string {
@@ -79,16 +99,11 @@ func applyEdits(name string, src []byte, edits []Edit, upstream string) ([]byte,
 	}
 	ins := make([]insertion, 0, len(edits))
 	for i, e := range edits {
-		node, err := e.Anchor.locate(f)
-		if err == nil {
-			var off int
-			off, err = insertOffset(fset, f, src, node, e.Where)
-			if err == nil {
-				ins = append(ins, insertion{off, i, wholeLines(e.Code)})
-				continue
-			}
+		off, text, err := placeEdit(fset, f, src, e)
+		if err != nil {
+			return nil, &EditError{Edit: e, Upstream: upstream, Err: err}
 		}
-		return nil, &EditError{Edit: e, Upstream: upstream, Err: err}
+		ins = append(ins, insertion{off, i, text})
 	}
 	// Insert from the end so earlier offsets stay valid; edits sharing an
 	// offset keep their order in the list.
@@ -106,7 +121,34 @@ func applyEdits(name string, src []byte, edits []Edit, upstream string) ([]byte,
 	if err != nil {
 		return nil, fmt.Errorf("%s does not compile as Go after the edits (check their code in tools/assemble/edits.go): %v", name, err)
 	}
+	// Rows are documentation, which go/format may reflow: they must come
+	// out as drawn, or the table is broken.
+	for _, in := range ins {
+		if edits[in.order].Anchor.TableRow != "" && !bytes.Contains(formatted, []byte(in.text)) {
+			return nil, fmt.Errorf("%s: go/format rewrote the rows inserted at %s (check the table's indentation)", name, edits[in.order].Anchor)
+		}
+	}
 	return formatted, nil
+}
+
+// placeEdit returns the offset in src at which e inserts and the text it
+// inserts there.
+func placeEdit(fset *token.FileSet, f *ast.File, src []byte, e Edit) (int, string, error) {
+	if err := e.validate(); err != nil {
+		return 0, "", err
+	}
+	if e.Anchor.TableRow != "" {
+		return tableRowInsertion(fset, f, src, e)
+	}
+	node, err := e.Anchor.locate(f)
+	if err != nil {
+		return 0, "", err
+	}
+	off, err := insertOffset(fset, f, src, node, e.Where)
+	if err != nil {
+		return 0, "", err
+	}
+	return off, wholeLines(e.Code), nil
 }
 
 // wholeLines makes code a run of whole lines.

@@ -241,6 +241,11 @@ func TestRealEditsMatchPinnedUpstream(t *testing.T) {
 		}
 		flat := strings.Join(strings.Fields(string(out)), " ") // gofmt realigns
 		for _, e := range es {
+			for _, r := range e.Rows {
+				if len(r) < 2 || !strings.Contains(flat, "| "+r[0]+" | "+r[1]+" |") {
+					t.Errorf("%s: row %q of edit %s missing", f, r, e)
+				}
+			}
 			for _, line := range strings.Split(strings.TrimSpace(e.Code), "\n") {
 				if !strings.Contains(flat, strings.Join(strings.Fields(line), " ")) {
 					t.Errorf("%s: line %q of edit %s missing", f, line, e)

@@ -11,8 +11,9 @@
 // output; lays the whole files of _overlay/ over it (overwriting an upstream
 // file only as a replacement declared in edits.go with the sha256 of the
 // upstream file); applies the insertions of edits.go, each placed by Go
-// identifiers; writes FORK.md and a manifest of the files; runs gofmt -l and
-// go vet; and only then replaces the previous output. An output that was
+// identifiers (or, for rows of a table in a package doc comment, by the name
+// in an existing row's first cell); writes FORK.md and a manifest of the
+// files; runs gofmt -l and go vet; and only then replaces the previous output. An output that was
 // edited by hand since it was generated is left alone unless -force is given.
 //
 // With -pr it also writes the upstream pull request into -pr-dir: a git
