@@ -29,16 +29,17 @@ func build(root string, v variant) (string, error) {
 	return bin, nil
 }
 
-// runOnce runs a built loadgen with -json and returns its figures. A failed
-// run (including a failed read-back) is an error carrying its stderr.
-func runOnce(bin, name string, flags []string) (map[string]any, error) {
+// runOnce runs a built loadgen with -json and returns its figures and its
+// JSON line. A failed run (including a failed read-back) is an error
+// carrying its stderr.
+func runOnce(bin, name string, flags []string) (map[string]any, []byte, error) {
 	args := append(append([]string{}, flags...), "-json", "-variant", name)
 	cmd := exec.Command(bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	if err != nil {
-		return nil, fmt.Errorf("%s %v: %w\n%s", name, args, err, stderr.Bytes())
+		return nil, nil, fmt.Errorf("%s %v: %w\n%s", name, args, err, stderr.Bytes())
 	}
 	var last []byte
 	sc := bufio.NewScanner(&stdout)
@@ -50,10 +51,10 @@ func runOnce(bin, name string, flags []string) (map[string]any, error) {
 	}
 	var fig map[string]any
 	if err := json.Unmarshal(last, &fig); err != nil {
-		return nil, fmt.Errorf("%s: no JSON line in its output: %w", name, err)
+		return nil, nil, fmt.Errorf("%s: no JSON line in its output: %w", name, err)
 	}
 	if os.Getenv("COMPARE_VERBOSE") != "" {
 		fmt.Fprintf(os.Stderr, "%s: %s\n", name, last)
 	}
-	return fig, nil
+	return fig, last, nil
 }

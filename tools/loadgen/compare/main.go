@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -41,6 +42,7 @@ func mainErr() error {
 		which    = flag.String("variants", "fork,upstream,legacy", "variants to compare, in run order")
 		pngPath  = flag.String("png", "", "also write a bar chart of the medians to this PNG file")
 		modfiles = flag.Bool("modfiles", false, "only write build/fork.mod and build/legacy.mod (with their .sum) and exit")
+		rawPath  = flag.String("runs", "build/compare-runs.jsonl", "append every run's JSON line to this file (relative to the module root); empty: don't")
 	)
 	flag.Parse()
 
@@ -94,15 +96,31 @@ func mainErr() error {
 			return err
 		}
 	}
+	var raw *os.File
+	if *rawPath != "" {
+		p := *rawPath
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(root, p)
+		}
+		if raw, err = os.OpenFile(p, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err != nil {
+			return err
+		}
+		defer raw.Close()
+	}
 	runs := map[string][]map[string]any{}
 	for r := 1; r <= n; r++ {
 		for _, v := range vs {
 			fmt.Printf("round %d/%d: %s %s\n", r, n, v.Name, fl)
-			fig, err := runOnce(bins[v.Name], v.Name, loadgenFlags)
+			fig, line, err := runOnce(bins[v.Name], v.Name, loadgenFlags)
 			if err != nil {
 				return err
 			}
 			runs[v.Name] = append(runs[v.Name], fig)
+			if raw != nil {
+				if _, err := fmt.Fprintf(raw, "%s\n", line); err != nil {
+					return err
+				}
+			}
 		}
 	}
 

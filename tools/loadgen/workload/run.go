@@ -30,7 +30,7 @@ type Result struct {
 	Bytes    int64         // key+value bytes of the acknowledged messages
 	Runtime  RuntimeStats
 	Pool     PoolMetrics   // summed over all producers, read before closing them
-	PerPool  []PoolMetrics // per producer, same order as Expectation's producers
+	PerPool  []PoolMetrics // per producer, indexed by producer id
 	Expect   Expectation
 	Errors   []error // the first few produce errors
 }
