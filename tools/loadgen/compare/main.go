@@ -44,6 +44,7 @@ func mainErr() error {
 		modfiles = flag.Bool("modfiles", false, "only write build/fork.mod and build/legacy.mod (with their .sum) and exit")
 		rawPath  = flag.String("runs", "build/compare-runs.jsonl", "append every run's JSON line to this file (relative to the module root); empty: don't")
 	)
+	flag.BoolVar(modfiles, "modfiles-only", false, "same as -modfiles")
 	flag.Parse()
 
 	root, err := moduleRoot()
