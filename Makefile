@@ -1,0 +1,77 @@
+# sarama-zstd: a fork of Sarama with a bounded zstd encoder pool, generated
+# from the pinned upstream module and this repository's own files.
+# `make` assembles the fork and runs the short fork-against-upstream
+# comparison; `make test` runs every test. See README.md.
+
+GO         ?= go
+FORK       := build/sarama
+BENCH_DIR  := build/bench
+BENCHCOUNT ?= 6
+BENCHTIME  ?= 1s
+
+# Tools run at pinned versions through the module proxy (checksum-verified).
+GOTESTSUM   := $(GO) run gotest.tools/gotestsum@v1.13.0
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+# Two upstream tests are timing-sensitive on 2-core machines under -race:
+# failures are rerun once (never skipped); see "Tests" in README.md.
+RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
+
+.PHONY: all fork compare compare-full test test-tools test-fork test-fork-race \
+	test-functional bench pr lint clean
+
+all: compare
+
+fork:
+	$(GO) run ./tools/assemble
+
+# The short comparison (under two minutes on 2 cores); ends with the replace line.
+compare: fork
+	$(GO) run ./tools/loadgen/compare -short -png build/compare.png
+
+# The comparison whose table and chart are in README.md.
+compare-full: fork
+	$(GO) run ./tools/loadgen/compare -png build/compare.png
+
+test: test-tools test-fork test-fork-race test-functional
+
+# This repository's own packages: the assembler and the load generator.
+test-tools:
+	$(GOTESTSUM) --format pkgname -- -count=1 -race ./tools/...
+
+# Upstream's complete unit test suite on the fork, with the pool's own tests
+# (they are in package sarama).
+test-fork: fork
+	cd $(FORK) && $(GOTESTSUM) --format pkgname $(RERUN) --packages=./... -- -count=1
+
+test-fork-race: fork
+	cd $(FORK) && $(GOTESTSUM) --format pkgname $(RERUN) --packages=. -- -count=1 -race
+
+test-functional: fork
+	$(GO) run ./tools/loadgen/compare -modfiles
+	$(GOTESTSUM) --format testname -- -count=1 -race -modfile=build/fork.mod -tags saramazstd ./functional
+	$(GOTESTSUM) --format testname -- -count=1 ./functional
+
+# The pool benchmarks (zstd_test.go), several counts, summarised by benchstat
+# against the ideal and against upstream's behaviour.
+bench: fork
+	mkdir -p $(BENCH_DIR)
+	cd $(FORK) && $(GO) test -run '^$$' -bench BenchmarkZstdPool -benchtime $(BENCHTIME) \
+		-count $(BENCHCOUNT) -timeout 120m . | tee ../bench/raw.txt
+	$(BENCHSTAT) -col /pool -row /heap,/size,/g $(BENCH_DIR)/raw.txt > $(BENCH_DIR)/benchstat.txt
+	cat $(BENCH_DIR)/benchstat.txt
+
+# The upstream pull request under build/pr (patch, repository, description).
+pr:
+	$(GO) run ./tools/assemble -pr
+
+lint: fork
+	test -z "$$(gofmt -l . _overlay)" || { gofmt -l . _overlay; exit 1; }
+	$(GO) vet ./...
+	$(GO) vet -modfile=build/fork.mod -tags saramazstd ./functional/... ./tools/loadgen/...
+	$(STATICCHECK) ./...
+	cd $(FORK) && $(GO) vet . && $(STATICCHECK) . | { grep -E '^[^:]*zstd[^:]*\.go:' || true; } | tee /dev/stderr | { ! read -r _; }
+
+clean:
+	rm -rf build
