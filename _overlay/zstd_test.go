@@ -134,11 +134,15 @@ type zstdBenchPool interface {
 	live() int64 // encoders referenced now: in use or idle
 }
 
-// forkBenchPool is this fork's pool.
-type forkBenchPool struct{ p *zstdEncoderPool }
+// forkBenchPool is this fork's pool, recording its metrics as a producer's
+// compressions do.
+type forkBenchPool struct {
+	p *zstdEncoderPool
+	m *zstdPoolMetrics
+}
 
 func (f forkBenchPool) encode(dst, src []byte) []byte {
-	out, err := f.p.encode(nil, dst, src)
+	out, err := f.p.encode(f.m, dst, src)
 	if err != nil {
 		panic(err)
 	}
@@ -180,6 +184,98 @@ func (u *unboundedBenchPool) encode(dst, src []byte) []byte {
 func (u *unboundedBenchPool) created() int64 { return u.built.Load() }
 func (u *unboundedBenchPool) live() int64    { return u.living.Load() }
 
+// semaphoreBenchPool is the naive bound: a channel of permits beside a
+// channel of idle encoders, two channel operations each way.
+type semaphoreBenchPool struct {
+	permits chan struct{}
+	idle    chan *zstd.Encoder
+	opts    []zstd.EOption
+	built   atomic.Int64
+}
+
+func (s *semaphoreBenchPool) encode(dst, src []byte) []byte {
+	s.permits <- struct{}{}
+	var enc *zstd.Encoder
+	select {
+	case enc = <-s.idle:
+	default:
+		var err error
+		if enc, err = zstd.NewWriter(nil, s.opts...); err != nil {
+			panic(err)
+		}
+		s.built.Add(1)
+	}
+	dst = enc.EncodeAll(src, dst)
+	s.idle <- enc
+	<-s.permits
+	return dst
+}
+func (s *semaphoreBenchPool) created() int64 { return s.built.Load() }
+func (s *semaphoreBenchPool) live() int64    { return s.built.Load() }
+
+// bargingBenchPool lets a returning caller take an encoder back before the
+// waiters, as sync.Mutex does: waiters park on wake, not on the encoders,
+// and at most one of them is woken at a time to retry.
+type bargingBenchPool struct {
+	idle    chan *zstd.Encoder
+	wake    chan struct{}
+	waiters atomic.Int64
+	woken   atomic.Bool
+	minted  atomic.Int64
+	max     int64
+	opts    []zstd.EOption
+}
+
+func (p *bargingBenchPool) get() *zstd.Encoder {
+	select {
+	case enc := <-p.idle:
+		return enc
+	default:
+	}
+	for n := p.minted.Load(); n < p.max; n = p.minted.Load() {
+		if p.minted.CompareAndSwap(n, n+1) {
+			enc, err := zstd.NewWriter(nil, p.opts...)
+			if err != nil {
+				panic(err)
+			}
+			return enc
+		}
+	}
+	p.waiters.Add(1)
+	for {
+		select {
+		case enc := <-p.idle:
+			p.waiters.Add(-1)
+			if len(p.idle) > 0 {
+				p.signal() // more were returned while we slept: pass it on
+			}
+			return enc
+		default:
+		}
+		<-p.wake
+		p.woken.Store(false)
+	}
+}
+
+func (p *bargingBenchPool) signal() {
+	if p.waiters.Load() > 0 && !p.woken.Load() && p.woken.CompareAndSwap(false, true) {
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (p *bargingBenchPool) encode(dst, src []byte) []byte {
+	enc := p.get()
+	dst = enc.EncodeAll(src, dst)
+	p.idle <- enc
+	p.signal()
+	return dst
+}
+func (p *bargingBenchPool) created() int64 { return p.minted.Load() }
+func (p *bargingBenchPool) live() int64    { return p.minted.Load() }
+
 type zstdBenchRow struct {
 	name string
 	// workers > 0 runs that many goroutines, each with an encoder of its
@@ -192,7 +288,8 @@ func zstdBenchRows(level int) []zstdBenchRow {
 	procs := runtime.GOMAXPROCS(0)
 	bounded := func(idle, inUse int) func() zstdBenchPool {
 		return func() zstdBenchPool {
-			return forkBenchPool{newZstdEncoderPool(zstdPoolKey{level: level, maxIdle: min(idle, inUse), maxInUse: inUse})}
+			key := zstdPoolKey{level: level, maxIdle: min(idle, inUse), maxInUse: inUse}
+			return forkBenchPool{newZstdEncoderPool(key), newTestZstdPoolMetrics()}
 		}
 	}
 	unbounded := func(idle int) func() zstdBenchPool {
@@ -206,6 +303,12 @@ func zstdBenchRows(level int) []zstdBenchRow {
 		// table's "unbounded" and "1000" idle rows) is the same pool.
 		{name: "fork", pool: bounded(procs, procs)},
 		{name: "upstream", pool: unbounded(procs)},
+		{name: "semaphore", pool: func() zstdBenchPool {
+			return &semaphoreBenchPool{permits: make(chan struct{}, procs), idle: make(chan *zstd.Encoder, procs), opts: zstdEncoderOptions(level)}
+		}},
+		{name: "barging", pool: func() zstdBenchPool {
+			return &bargingBenchPool{idle: make(chan *zstd.Encoder, procs), wake: make(chan struct{}, 1), max: int64(procs), opts: zstdEncoderOptions(level)}
+		}},
 		{name: "legacy", pool: unbounded(1)},
 		{name: "idle1-inuse" + fmt.Sprint(procs), pool: bounded(1, procs)},
 		{name: "idle1000-inuse1000", pool: bounded(1000, 1000)},
@@ -288,9 +391,9 @@ func benchZstdPool(b *testing.B, pool zstdBenchPool, goroutines int, blocks [][]
 		}
 	}()
 
-	b.ResetTimer()
+	cpu := startCPUClock(b)
 	run(int64(b.N))
-	b.StopTimer()
+	cpu.stop()
 	close(stop)
 	b.ReportMetric(float64(pool.created()-createdBefore)/float64(b.N), "encoders/op")
 	b.ReportMetric(float64(<-peak), "peak-encoders")
@@ -310,7 +413,7 @@ func benchZstdIdeal(b *testing.B, level, workers int, blocks [][]byte) {
 	}
 	var next atomic.Int64
 	next.Store(int64(b.N))
-	b.ResetTimer()
+	cpu := startCPUClock(b)
 	var wg sync.WaitGroup
 	for i, enc := range encoders {
 		wg.Go(func() {
@@ -322,7 +425,37 @@ func benchZstdIdeal(b *testing.B, level, workers int, blocks [][]byte) {
 		})
 	}
 	wg.Wait()
-	b.StopTimer()
+	cpu.stop()
 	b.ReportMetric(0, "encoders/op")
 	b.ReportMetric(float64(workers), "peak-encoders")
+}
+
+// cpuClock measures, beside the benchmark's wall time, the CPU time and the
+// collections of the timed part. CPU time is what the pool costs; collections
+// show how much of it the heap the pool keeps alive decides.
+type cpuClock struct {
+	b     *testing.B
+	cpu   time.Duration
+	ok    bool
+	numGC uint32
+}
+
+func startCPUClock(b *testing.B) cpuClock {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	c := cpuClock{b: b, numGC: ms.NumGC}
+	c.cpu, c.ok = processCPUTime()
+	b.ResetTimer()
+	return c
+}
+
+func (c cpuClock) stop() {
+	c.b.StopTimer()
+	cpu, ok := processCPUTime()
+	if ok && c.ok {
+		c.b.ReportMetric(float64(cpu-c.cpu)/float64(c.b.N), "cpu-ns/op")
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	c.b.ReportMetric(float64(ms.NumGC-c.numGC)*1e6/float64(c.b.N), "gc/Mop")
 }
