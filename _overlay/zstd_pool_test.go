@@ -235,3 +235,54 @@ func TestZstdPoolsSharedByKey(t *testing.T) {
 		t.Error("pools of different levels must differ")
 	}
 }
+
+// TestZstdPoolWaiterNotStarved checks the bound on barging: a caller that
+// holds the only encoder nearly all the time, returning and retaking it
+// between compressions, cannot keep a waiter out. On one P the woken waiter
+// runs only when the holder is preempted, almost always while it holds the
+// encoder; past zstdStarvationThreshold the waiter queues for a direct
+// hand-off and gets the encoder at the next return.
+func TestZstdPoolWaiterNotStarved(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p := newZstdEncoderPool(zstdPoolKey{level: 1, maxIdle: 1, maxInUse: 1})
+	m := newTestZstdPoolMetrics() // the waiter's
+	held, err := p.get(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	go func() {
+		enc, err := p.get(m)
+		if err != nil {
+			t.Error(err)
+		}
+		p.put(enc)
+		close(served)
+	}()
+	for p.waiters.Load() == 0 { // until the waiter has found no encoder
+		runtime.Gosched()
+	}
+	// Each round compresses a little while holding the encoder. The rounds
+	// last far longer than the threshold plus a scheduler time slice; if
+	// the waiter is not served by the end, it was starved.
+	const rounds = 30_000
+	src := zstdTestPayload(1 << 10)
+	for i := 0; ; i++ {
+		_ = held.EncodeAll(src, nil)
+		p.put(held)
+		select {
+		case <-served:
+			if got := m.wait.Count(); got != 1 {
+				t.Errorf("waits recorded = %d, want 1", got)
+			}
+			return
+		default:
+		}
+		if i == rounds {
+			t.Fatalf("waiter not served after %d returns of the only encoder", rounds)
+		}
+		if held, err = p.get(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -213,68 +213,38 @@ func (s *semaphoreBenchPool) encode(dst, src []byte) []byte {
 func (s *semaphoreBenchPool) created() int64 { return s.built.Load() }
 func (s *semaphoreBenchPool) live() int64    { return s.built.Load() }
 
-// bargingBenchPool lets a returning caller take an encoder back before the
-// waiters, as sync.Mutex does: waiters park on wake, not on the encoders,
-// and at most one of them is woken at a time to retry.
-type bargingBenchPool struct {
-	idle    chan *zstd.Encoder
-	wake    chan struct{}
-	waiters atomic.Int64
-	woken   atomic.Bool
-	minted  atomic.Int64
-	max     int64
-	opts    []zstd.EOption
+// handoffBenchPool is the pool's first design, measured and replaced:
+// waiters park on the encoders' channel itself, so each return hands the
+// encoder to the longest waiter, and the returning goroutine, wanting the
+// next one, parks in turn: a goroutine switch per compression.
+type handoffBenchPool struct {
+	slots  chan *zstd.Encoder
+	minted atomic.Int64
+	max    int64
+	opts   []zstd.EOption
 }
 
-func (p *bargingBenchPool) get() *zstd.Encoder {
+func (h *handoffBenchPool) encode(dst, src []byte) []byte {
+	var enc *zstd.Encoder
 	select {
-	case enc := <-p.idle:
-		return enc
+	case enc = <-h.slots:
 	default:
-	}
-	for n := p.minted.Load(); n < p.max; n = p.minted.Load() {
-		if p.minted.CompareAndSwap(n, n+1) {
-			enc, err := zstd.NewWriter(nil, p.opts...)
-			if err != nil {
+		if h.minted.Add(1) <= h.max {
+			var err error
+			if enc, err = zstd.NewWriter(nil, h.opts...); err != nil {
 				panic(err)
 			}
-			return enc
+		} else {
+			h.minted.Add(-1)
+			enc = <-h.slots
 		}
 	}
-	p.waiters.Add(1)
-	for {
-		select {
-		case enc := <-p.idle:
-			p.waiters.Add(-1)
-			if len(p.idle) > 0 {
-				p.signal() // more were returned while we slept: pass it on
-			}
-			return enc
-		default:
-		}
-		<-p.wake
-		p.woken.Store(false)
-	}
-}
-
-func (p *bargingBenchPool) signal() {
-	if p.waiters.Load() > 0 && !p.woken.Load() && p.woken.CompareAndSwap(false, true) {
-		select {
-		case p.wake <- struct{}{}:
-		default:
-		}
-	}
-}
-
-func (p *bargingBenchPool) encode(dst, src []byte) []byte {
-	enc := p.get()
 	dst = enc.EncodeAll(src, dst)
-	p.idle <- enc
-	p.signal()
+	h.slots <- enc
 	return dst
 }
-func (p *bargingBenchPool) created() int64 { return p.minted.Load() }
-func (p *bargingBenchPool) live() int64    { return p.minted.Load() }
+func (h *handoffBenchPool) created() int64 { return min(h.minted.Load(), h.max) }
+func (h *handoffBenchPool) live() int64    { return min(h.minted.Load(), h.max) }
 
 type zstdBenchRow struct {
 	name string
@@ -306,8 +276,8 @@ func zstdBenchRows(level int) []zstdBenchRow {
 		{name: "semaphore", pool: func() zstdBenchPool {
 			return &semaphoreBenchPool{permits: make(chan struct{}, procs), idle: make(chan *zstd.Encoder, procs), opts: zstdEncoderOptions(level)}
 		}},
-		{name: "barging", pool: func() zstdBenchPool {
-			return &bargingBenchPool{idle: make(chan *zstd.Encoder, procs), wake: make(chan struct{}, 1), max: int64(procs), opts: zstdEncoderOptions(level)}
+		{name: "handoff", pool: func() zstdBenchPool {
+			return &handoffBenchPool{slots: make(chan *zstd.Encoder, procs), max: int64(procs), opts: zstdEncoderOptions(level)}
 		}},
 		{name: "legacy", pool: unbounded(1)},
 		{name: "idle1-inuse" + fmt.Sprint(procs), pool: bounded(1, procs)},
