@@ -298,13 +298,18 @@ func BenchmarkZstdPool(b *testing.B) {
 	}{
 		{"2KiB", 2 << 10, 1000},
 		{"64KiB", 64 << 10, 100},
+		{"256KiB", 256 << 10, 100},
 		{"1MiB", 1 << 20, 100},
 	}
 	defer setZstdBenchAppHeap(false)
 	for _, heap := range []string{"bare", "app"} {
 		setZstdBenchAppHeap(heap == "app")
 		for _, sz := range sizes {
-			blocks := make([][]byte, 16)
+			// Each compression takes the next of the blocks, which
+			// together exceed a core's caches: a batch is new data, and a
+			// goroutine that keeps an encoder must not also keep its input
+			// in cache.
+			blocks := make([][]byte, max(16, (8<<20)/sz.size))
 			for i := range blocks {
 				blocks[i] = zstdTestPayload(sz.size + i)[:sz.size]
 			}
@@ -332,10 +337,9 @@ func benchZstdPool(b *testing.B, pool zstdBenchPool, goroutines int, blocks [][]
 		next.Store(ops)
 		var wg sync.WaitGroup
 		for g := range goroutines {
-			src := blocks[g%len(blocks)]
 			wg.Go(func() {
-				for next.Add(-1) >= 0 {
-					_ = pool.encode(nil, src)
+				for n := g; next.Add(-1) >= 0; n++ {
+					_ = pool.encode(nil, blocks[n%len(blocks)])
 				}
 			})
 		}
@@ -390,7 +394,7 @@ func benchZstdIdeal(b *testing.B, level, workers int, blocks [][]byte) {
 			n := i
 			for next.Add(-1) >= 0 {
 				_ = enc.EncodeAll(blocks[n%len(blocks)], nil)
-				n += workers
+				n++
 			}
 		})
 	}
