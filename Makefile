@@ -18,13 +18,18 @@ BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-2
 # failures are rerun once (never skipped); see "Tests" in README.md.
 RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 
-.PHONY: all fork compare compare-full test test-tools test-fork test-fork-race \
+.PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
 	test-functional bench pr lint clean
 
 all: compare
 
 fork:
 	$(GO) run ./tools/assemble
+
+# build/fork.mod and build/legacy.mod: the root module resolving Sarama to the
+# fork or to v1.45.0, for go build/test/vet -modfile=...
+modfiles: fork
+	$(GO) run ./tools/loadgen/compare -modfiles
 
 # The short comparison (under two minutes on 2 cores); ends with the replace line.
 compare: fork
@@ -48,8 +53,7 @@ test-fork: fork
 test-fork-race: fork
 	cd $(FORK) && $(GOTESTSUM) --format pkgname $(RERUN) --packages=. -- -count=1 -race
 
-test-functional: fork
-	$(GO) run ./tools/loadgen/compare -modfiles
+test-functional: modfiles
 	$(GOTESTSUM) --format testname -- -count=1 -race -modfile=build/fork.mod -tags saramazstd ./functional
 	$(GOTESTSUM) --format testname -- -count=1 ./functional
 
@@ -66,7 +70,7 @@ bench: fork
 pr:
 	$(GO) run ./tools/assemble -pr
 
-lint: fork
+lint: modfiles
 	test -z "$$(gofmt -l . _overlay)" || { gofmt -l . _overlay; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -modfile=build/fork.mod -tags saramazstd ./functional/... ./tools/loadgen/...
