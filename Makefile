@@ -7,7 +7,7 @@ GO         ?= go
 FORK       := build/sarama
 BENCH_DIR  := build/bench
 BENCHCOUNT ?= 6
-BENCHTIME  ?= 1s
+BENCHTIME  ?= 3s
 
 # Tools run at pinned versions through the module proxy (checksum-verified).
 GOTESTSUM   := $(GO) run gotest.tools/gotestsum@v1.13.0
