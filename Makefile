@@ -64,7 +64,8 @@ bench: fork
 	cd $(FORK) && $(GO) test -run '^$$' -bench BenchmarkZstdPool -benchtime $(BENCHTIME) \
 		-count $(BENCHCOUNT) -timeout 120m . | tee ../bench/raw.txt
 	$(BENCHSTAT) -col /pool -row /heap,/size,/g $(BENCH_DIR)/raw.txt > $(BENCH_DIR)/benchstat.txt
-	cat $(BENCH_DIR)/benchstat.txt
+	$(GO) run ./tools/benchtable $(BENCH_DIR)/raw.txt > $(BENCH_DIR)/table.md
+	cat $(BENCH_DIR)/table.md
 
 # The upstream pull request under build/pr (patch, repository, description).
 pr:
