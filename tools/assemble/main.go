@@ -31,7 +31,7 @@
 //	-force                               discard hand edits in -out
 //	-pr                                  also write the pull request
 //	-pr-dir build/pr                     where -pr writes it
-//	-bench build/bench/benchstat.txt     benchmark results quoted in PR.md
+//	-bench build/bench/table.md          benchmark table (tools/benchtable) quoted in PR.md
 //
 // Errors are one line, "assemble: <message>", with a non-zero exit.
 package main
@@ -62,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	force := fs.Bool("force", false, "discard hand edits in the output directory")
 	pr := fs.Bool("pr", false, "also write the upstream pull request into -pr-dir")
 	prDir := fs.String("pr-dir", "build/pr", "output directory of -pr")
-	bench := fs.String("bench", "build/bench/benchstat.txt", "benchstat output quoted in the pull request description, if present")
+	bench := fs.String("bench", "build/bench/table.md", "benchmark table (make bench) quoted in the pull request description, if present")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ type PROptions struct {
 	Options           // the assembly; Out holds the assembled fork
 	Overlay  []string // overlay files laid by the assembly
 	Dir      string   // output directory, replaced as a whole
-	Bench    string   // benchstat output to quote, if the file exists
+	Bench    string   // benchmark table to quote, if the file exists
 	Template string   // description template; empty means pr-description.md
 }
 

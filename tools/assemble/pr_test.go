@@ -18,7 +18,7 @@ func testPR(t *testing.T) (PROptions, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := PROptions{Options: o, Overlay: overlay, Dir: filepath.Join(filepath.Dir(o.Out), "pr"), Bench: filepath.Join(t.TempDir(), "benchstat.txt")}
+	p := PROptions{Options: o, Overlay: overlay, Dir: filepath.Join(filepath.Dir(o.Out), "pr"), Bench: filepath.Join(t.TempDir(), "table.md")}
 	patch, err := makePR(p)
 	if err != nil {
 		t.Fatal(err)
@@ -84,14 +84,14 @@ func TestPRDescription(t *testing.T) {
 			t.Errorf("PR.md lacks %q:\n%s", want, desc)
 		}
 	}
-	if err := os.WriteFile(p.Bench, []byte("name  old  new\nZstd  1s   0.1s\n"), 0o644); err != nil {
+	if err := os.WriteFile(p.Bench, []byte("| pool | MB/s |\n|---|---:|\n| fork | 242.2 |\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := makePR(p); err != nil {
 		t.Fatal(err)
 	}
 	desc = readFile(t, filepath.Join(p.Dir, prDescriptionName))
-	if !strings.Contains(desc, "```\nname  old  new\nZstd  1s   0.1s\n```") || strings.Contains(desc, "make bench") {
-		t.Errorf("benchstat output not quoted:\n%s", desc)
+	if !strings.Contains(desc, "\n| pool | MB/s |\n|---|---:|\n| fork | 242.2 |\n") || strings.Contains(desc, "make bench") {
+		t.Errorf("benchmark table not quoted:\n%s", desc)
 	}
 }
