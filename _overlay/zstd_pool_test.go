@@ -240,8 +240,8 @@ func TestZstdPoolsSharedByKey(t *testing.T) {
 // holds the only encoder nearly all the time, returning and retaking it
 // between compressions, cannot keep a waiter out. On one P the woken waiter
 // runs only when the holder is preempted, almost always while it holds the
-// encoder; past zstdStarvationThreshold the waiter queues for a direct
-// hand-off and gets the encoder at the next return.
+// encoder; having lost that race, the waiter queues for a direct hand-off
+// and gets the encoder at the next return.
 func TestZstdPoolWaiterNotStarved(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	p := newZstdEncoderPool(zstdPoolKey{level: 1, maxIdle: 1, maxInUse: 1})
