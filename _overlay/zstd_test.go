@@ -213,39 +213,6 @@ func (s *semaphoreBenchPool) encode(dst, src []byte) []byte {
 func (s *semaphoreBenchPool) created() int64 { return s.built.Load() }
 func (s *semaphoreBenchPool) live() int64    { return s.built.Load() }
 
-// handoffBenchPool is the pool's first design, measured and replaced:
-// waiters park on the encoders' channel itself, so each return hands the
-// encoder to the longest waiter, and the returning goroutine, wanting the
-// next one, parks in turn: a goroutine switch per compression.
-type handoffBenchPool struct {
-	slots  chan *zstd.Encoder
-	minted atomic.Int64
-	max    int64
-	opts   []zstd.EOption
-}
-
-func (h *handoffBenchPool) encode(dst, src []byte) []byte {
-	var enc *zstd.Encoder
-	select {
-	case enc = <-h.slots:
-	default:
-		if h.minted.Add(1) <= h.max {
-			var err error
-			if enc, err = zstd.NewWriter(nil, h.opts...); err != nil {
-				panic(err)
-			}
-		} else {
-			h.minted.Add(-1)
-			enc = <-h.slots
-		}
-	}
-	dst = enc.EncodeAll(src, dst)
-	h.slots <- enc
-	return dst
-}
-func (h *handoffBenchPool) created() int64 { return min(h.minted.Load(), h.max) }
-func (h *handoffBenchPool) live() int64    { return min(h.minted.Load(), h.max) }
-
 type zstdBenchRow struct {
 	name string
 	// workers > 0 runs that many goroutines, each with an encoder of its
@@ -275,9 +242,6 @@ func zstdBenchRows(level int) []zstdBenchRow {
 		{name: "upstream", pool: unbounded(procs)},
 		{name: "semaphore", pool: func() zstdBenchPool {
 			return &semaphoreBenchPool{permits: make(chan struct{}, procs), idle: make(chan *zstd.Encoder, procs), opts: zstdEncoderOptions(level)}
-		}},
-		{name: "handoff", pool: func() zstdBenchPool {
-			return &handoffBenchPool{slots: make(chan *zstd.Encoder, procs), max: int64(procs), opts: zstdEncoderOptions(level)}
 		}},
 		{name: "legacy", pool: unbounded(1)},
 		{name: "idle1-inuse" + fmt.Sprint(procs), pool: bounded(1, procs)},
