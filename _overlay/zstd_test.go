@@ -112,7 +112,7 @@ const zstdBenchAppHeapBytes = 256 << 20
 // collector to trace and bytes for it to account.
 type zstdBenchHeapNode struct {
 	next *zstdBenchHeapNode
-	data [1016]byte
+	_    [1016]byte
 }
 
 var zstdBenchAppHeap *zstdBenchHeapNode
