@@ -2,7 +2,14 @@
 // (BenchmarkZstdPool in the fork's zstd_test.go, run by make bench) into the
 // Markdown table of README.md: per heap, block size and pool, the median of
 // each metric over the runs, and the throughput relative to the ideal and to
-// upstream's behaviour measured in the same run.
+// upstream's behaviour.
+//
+// make bench runs every row once per round, so the n-th result of each row
+// comes from the same round. When two rows have as many results, a ratio is
+// the median of the per-round ratios, with their lowest and highest in
+// brackets: rows measured minutes apart on a shared machine differ by more
+// than the pools do, rows of one round far less. Otherwise it is the ratio of
+// the medians.
 //
 //	go run ./tools/benchtable build/bench/raw.txt
 //
@@ -130,6 +137,33 @@ func (r *results) median(k key, unit string) (float64, bool) {
 	return median(vs), ok
 }
 
+// ratio is k's throughput relative to base's: the median of the per-round
+// ratios and their range, or the ratio of the medians if the rows do not
+// have a result in every round.
+func (r *results) ratio(k, base key) string {
+	vs, bs := r.runs[k]["MB/s"], r.runs[base]["MB/s"]
+	if len(vs) == 0 || len(bs) == 0 {
+		return "-"
+	}
+	if k == base {
+		return "1.00x"
+	}
+	if len(vs) != len(bs) || len(vs) == 1 {
+		if b := median(bs); b != 0 {
+			return fmt.Sprintf("%.2fx", median(vs)/b)
+		}
+		return "-"
+	}
+	perRound := make([]float64, 0, len(vs))
+	for i := range vs {
+		if bs[i] == 0 {
+			return "-"
+		}
+		perRound = append(perRound, vs[i]/bs[i])
+	}
+	return fmt.Sprintf("%.2fx (%.2f-%.2f)", median(perRound), slices.Min(perRound), slices.Max(perRound))
+}
+
 func write(w io.Writer, r *results) {
 	fmt.Fprintln(w, "| heap | block | goroutines | pool | MB/s | vs ideal | vs upstream | B/op | allocs/op | encoders built/op | peak live encoders | runs |")
 	fmt.Fprintln(w, "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -138,11 +172,7 @@ func write(w io.Writer, r *results) {
 		ratio := func(pool string) string {
 			base := k
 			base.pool = pool
-			b, ok := r.median(base, "MB/s")
-			if !ok || b == 0 {
-				return "-"
-			}
-			return fmt.Sprintf("%.2fx", mbs/b)
+			return r.ratio(k, base)
 		}
 		num := func(unit, format string) string {
 			v, ok := r.median(k, unit)

@@ -27,12 +27,36 @@ func TestTable(t *testing.T) {
 	write(&out, res)
 	for _, want := range []string{
 		"| app | 2KiB | 1000 | ideal | 210.0 | 1.00x | 2.00x | 2048 | 1 | 0.0000 | 2 | 3 |", // median of 256, 200, 210
-		"| app | 2KiB | 1000 | fork | 231.0 | 1.10x | 2.20x |",
+		"| app | 2KiB | 1000 | fork | 231.0 | 1.10x | 2.20x |",                              // unpaired: ratios of medians
 		"| app | 2KiB | 1000 | upstream | 105.0 | 0.50x | 1.00x | 5532 | 1 | 0.0020 | 858 | 1 |",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// Rows run once per round: ratios pair each round's results, so a round
+// where the whole machine ran slow counts as one round, not as a slow row.
+const rounds = `BenchmarkZstdPool/heap=app/size=2KiB/g=1000/pool=ideal-2   100  8000 ns/op  200.00 MB/s
+BenchmarkZstdPool/heap=app/size=2KiB/g=1000/pool=fork-2    100  8000 ns/op  190.00 MB/s
+BenchmarkZstdPool/heap=app/size=2KiB/g=1000/pool=ideal-2   100  8000 ns/op  100.00 MB/s
+BenchmarkZstdPool/heap=app/size=2KiB/g=1000/pool=fork-2    100  8000 ns/op  100.00 MB/s
+BenchmarkZstdPool/heap=app/size=2KiB/g=1000/pool=ideal-2   100  8000 ns/op  250.00 MB/s
+BenchmarkZstdPool/heap=app/size=2KiB/g=1000/pool=fork-2    100  8000 ns/op  200.00 MB/s
+`
+
+func TestTablePairsRounds(t *testing.T) {
+	res, err := parse(strings.NewReader(rounds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	write(&out, res)
+	// Per round 0.95, 1.00, 0.80; the medians alone would give 190/200.
+	want := "| app | 2KiB | 1000 | fork | 190.0 | 0.95x (0.80-1.00) | - |"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("table lacks %q:\n%s", want, out.String())
 	}
 }
 
