@@ -44,12 +44,14 @@ func zstdPoolFor(level, maxIdle, maxInUse int) *zstdEncoderPool {
 // A caller that finds no slot and no permit left parks on a receive from
 // slots; the next encoder returned is handed to the longest waiter directly,
 // in arrival order, so a wait lasts as long as the queue ahead of it and no
-// longer. Letting a returning caller take its encoder straight back instead
-// (barging, as sync.Mutex allows) was measured too: it saved the goroutine
-// switch per compression and ran 0.79-1.03x the ideal where the hand-off ran
-// 0.86-0.96x (2 KiB, 1000 goroutines, 2 cores), but in the end-to-end run
-// with 300 producers the compressions that waited averaged 1.1 s against
-// 27-36 ms here. Producers need predictable waits more than those percent.
+// longer. It costs a goroutine switch per contended compression. The
+// alternatives were measured (README.md, "How the pool works"): a permit
+// semaphore ran no faster; spinning before parking only burned CPU, since a
+// returned encoder goes to a parked waiter first; letting a returning caller
+// take its encoder straight back (barging, as sync.Mutex allows) saved the
+// switch, but with 300 producers the compressions that waited averaged 1.1 s
+// against 27-36 ms here. Producers need predictable waits more than those
+// percent.
 type zstdEncoderPool struct {
 	key   zstdPoolKey
 	opts  []zstd.EOption

@@ -321,10 +321,12 @@ func BenchmarkZstdPool(b *testing.B) {
 	for _, heap := range []string{"bare", "app"} {
 		setZstdBenchAppHeap(heap == "app")
 		for _, sz := range sizes {
-			// Each compression takes the next of the blocks, which
-			// together exceed a core's caches: a batch is new data, and a
-			// goroutine that keeps an encoder must not also keep its input
-			// in cache.
+			// Every row compresses the same sequence of blocks: the n-th
+			// compression, whichever goroutine does it, takes block n
+			// modulo their number. Together they exceed a core's caches,
+			// as batches are new data, and no row's scheduling can keep
+			// an input in cache for its next compression or share one
+			// between cores.
 			blocks := make([][]byte, max(16, (8<<20)/sz.size))
 			for i := range blocks {
 				blocks[i] = zstdTestPayload(sz.size + i)[:sz.size]
@@ -355,10 +357,10 @@ func benchZstdPool(b *testing.B, pool zstdBenchPool, goroutines int, blocks [][]
 		var next atomic.Int64
 		next.Store(ops)
 		var wg sync.WaitGroup
-		for g := range goroutines {
+		for range goroutines {
 			wg.Go(func() {
-				for n := g; next.Add(-1) >= 0; n++ {
-					_ = pool.encode(nil, blocks[n%len(blocks)])
+				for n := next.Add(-1); n >= 0; n = next.Add(-1) {
+					_ = pool.encode(nil, blocks[n%int64(len(blocks))])
 				}
 			})
 		}
@@ -408,12 +410,10 @@ func benchZstdIdeal(b *testing.B, level, workers int, blocks [][]byte) {
 	next.Store(int64(b.N))
 	cpu := startCPUClock(b)
 	var wg sync.WaitGroup
-	for i, enc := range encoders {
+	for _, enc := range encoders {
 		wg.Go(func() {
-			n := i
-			for next.Add(-1) >= 0 {
-				_ = enc.EncodeAll(blocks[n%len(blocks)], nil)
-				n++
+			for n := next.Add(-1); n >= 0; n = next.Add(-1) {
+				_ = enc.EncodeAll(blocks[n%int64(len(blocks))], nil)
 			}
 		})
 	}
