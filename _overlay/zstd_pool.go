@@ -46,12 +46,12 @@ func zstdPoolFor(level, maxIdle, maxInUse int) *zstdEncoderPool {
 // in arrival order, so a wait lasts as long as the queue ahead of it and no
 // longer. It costs a goroutine switch per contended compression. The
 // alternatives were measured (README.md, "How the pool works"): a permit
-// semaphore ran no faster; spinning before parking only burned CPU, since a
-// returned encoder goes to a parked waiter first; letting a returning caller
-// take its encoder straight back (barging, as sync.Mutex allows) saved the
-// switch, but with 300 producers the compressions that waited averaged 1.1 s
-// against 27-36 ms here. Producers need predictable waits more than those
-// percent.
+// semaphore ran no faster; nor did spinning before parking, which cannot win
+// an encoder while others are parked, as they are served first. Letting a
+// returning caller take its encoder straight back (barging, as sync.Mutex
+// allows) saved the switch, but with 300 producers the compressions that
+// waited averaged 1.1 s against 27-36 ms here. Producers need predictable
+// waits more than those percent.
 type zstdEncoderPool struct {
 	key   zstdPoolKey
 	opts  []zstd.EOption
