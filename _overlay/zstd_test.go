@@ -152,6 +152,16 @@ func (f forkBenchPool) encode(dst, src []byte) []byte {
 func (f forkBenchPool) created() int64 { return f.p.created.Load() }
 func (f forkBenchPool) live() int64    { return f.p.minted.Load() - f.p.nilSlots.Load() }
 
+// newZstdBenchEncoder builds an encoder for a model pool, which has no error
+// to return: the options are the fork's own, so a failure is a bug.
+func newZstdBenchEncoder(opts []zstd.EOption) *zstd.Encoder {
+	enc, err := zstd.NewWriter(nil, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
 // unboundedBenchPool models upstream Sarama: an idle store of maxIdle
 // encoders and no bound on those in use. Callers finding it empty build an
 // encoder; returns finding it full drop theirs. maxIdle GOMAXPROCS is
@@ -167,10 +177,7 @@ func (u *unboundedBenchPool) encode(dst, src []byte) []byte {
 	select {
 	case enc = <-u.idle:
 	default:
-		var err error
-		if enc, err = zstd.NewWriter(nil, u.opts...); err != nil {
-			panic(err)
-		}
+		enc = newZstdBenchEncoder(u.opts)
 		u.built.Add(1)
 		u.living.Add(1)
 	}
@@ -200,10 +207,7 @@ func (s *semaphoreBenchPool) encode(dst, src []byte) []byte {
 	select {
 	case enc = <-s.idle:
 	default:
-		var err error
-		if enc, err = zstd.NewWriter(nil, s.opts...); err != nil {
-			panic(err)
-		}
+		enc = newZstdBenchEncoder(s.opts)
 		s.built.Add(1)
 	}
 	dst = enc.EncodeAll(src, dst)
@@ -240,11 +244,7 @@ func (s *spinBenchPool) get() *zstd.Encoder {
 		default:
 		}
 		if n := s.built.Load(); n < s.max && s.built.CompareAndSwap(n, n+1) {
-			enc, err := zstd.NewWriter(nil, s.opts...)
-			if err != nil {
-				panic(err)
-			}
-			return enc
+			return newZstdBenchEncoder(s.opts)
 		}
 		if spin == 4 {
 			return <-s.slots
