@@ -37,6 +37,9 @@ const (
 	defines
 	// ifMentions: an if statement whose condition uses the identifier Name.
 	ifMentions
+	// calls: a statement that is only a call of the function or method
+	// Name, written as in the source: "p.metricsRegistry.UnregisterAll".
+	calls
 )
 
 // StmtMatch selects statements of a function body. Only statements that
@@ -56,6 +59,9 @@ func Defines(name string) *StmtMatch { return &StmtMatch{Kind: defines, Name: na
 // IfMentions matches an if statement whose condition uses the identifier name.
 func IfMentions(name string) *StmtMatch { return &StmtMatch{Kind: ifMentions, Name: name} }
 
+// Calls matches a statement that only calls fn, e.g. "p.registry.Close".
+func Calls(fn string) *StmtMatch { return &StmtMatch{Kind: calls, Name: fn} }
+
 func (m *StmtMatch) String() string {
 	switch m.Kind {
 	case assignsTo:
@@ -64,6 +70,8 @@ func (m *StmtMatch) String() string {
 		return "statement defining " + m.Name
 	case ifMentions:
 		return "if statement whose condition mentions " + m.Name
+	case calls:
+		return "call of " + m.Name
 	}
 	return fmt.Sprintf("statement of unknown kind %d", m.Kind)
 }
@@ -306,6 +314,13 @@ func (m *StmtMatch) matches(s ast.Stmt) bool {
 			return !mentioned
 		})
 		return mentioned
+	case calls:
+		es, ok := s.(*ast.ExprStmt)
+		if !ok {
+			return false
+		}
+		call, ok := es.X.(*ast.CallExpr)
+		return ok && types.ExprString(call.Fun) == m.Name
 	}
 	return false
 }

@@ -34,8 +34,11 @@ func NewConfig() *Config {
 
 	// Other is set last.
 	c.Producer.Other = 2
+	c.reset()
 	return c
 }
+
+func (c *Config) reset() {}
 
 func (c *Config) Validate() error {
 	if c.Producer.Other == CompressionZSTD {

@@ -65,6 +65,9 @@ func TestEachAnchorKind(t *testing.T) {
 		{"if statement after its closing brace",
 			Edit{File: "config.go", Anchor: Anchor{Func: "(*Config).Validate", Stmt: IfMentions("CompressionZSTD")}, Where: After, Code: "\tn := 0\n\t_ = n"},
 			"return nil\n\t}", ""},
+		{"call after",
+			Edit{File: "config.go", Anchor: Anchor{Func: "NewConfig", Stmt: Calls("c.reset")}, Where: After, Code: "\tc.Producer.Other++"},
+			"c.reset()", "c.Producer.Other++"},
 		{"whole function",
 			Edit{File: "config.go", Anchor: Anchor{Func: "NewConfig"}, Where: Before, Code: "func Pre() {}\n"},
 			"const CompressionZSTD", ""},
@@ -123,6 +126,8 @@ func TestAnchorMissingOrDuplicated(t *testing.T) {
 		{"missing statement", Anchor{Func: "NewConfig", Stmt: AssignsTo("c.Gone")}, "statement assigning to c.Gone found 0 times"},
 		{"defines is not assigns", Anchor{Func: "NewConfig", Stmt: AssignsTo("c")}, "statement assigning to c found 0 times"},
 		{"if condition only", Anchor{Func: "NewConfig", Stmt: IfMentions("c")}, "found 0 times"},
+		{"missing call", Anchor{Func: "NewConfig", Stmt: Calls("c.gone")}, "call of c.gone found 0 times"},
+		{"call inside an expression", Anchor{Func: "Dup", Stmt: Calls("f")}, "call of f found 0 times"},
 		{"duplicated statement", Anchor{Func: "Dup", Stmt: AssignsTo("x")}, "statement assigning to x found 2 times"},
 		{"duplicated if", Anchor{Func: "Dup", Stmt: IfMentions("x")}, "if statement whose condition mentions x found 2 times"},
 		{"duplicated func", Anchor{Func: "init"}, "func init found 2 times"},
@@ -138,7 +143,10 @@ func Dup() {
 	if x > 1 {
 		x = 2
 	}
+	_ = x + f()
 }
+
+func f() int { return 0 }
 
 func init() {}
 func init() {}
