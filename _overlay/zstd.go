@@ -1,23 +1,23 @@
 package sarama
 
-import "sync"
-
 // ZstdEncoderParams selects the zstd encoders used by zstdCompress.
 type ZstdEncoderParams struct {
 	Level int
 }
 
-// zstdDefaultLimits are the pool limits for compressions that come without a
-// producer's configuration (legacy message sets, tests, tools): the defaults
-// of NewConfig, read once so that a later GOMAXPROCS change does not split
-// the pools.
-var zstdDefaultLimits = sync.OnceValue(newZstdEncoderPoolConfig)
-
-// zstdCompress compresses src, appending to dst, with an encoder from the
-// default pool of the level. Producers go through their zstdCompressor
-// instead, which applies Producer.Zstd and records metrics.
+// zstdCompress compresses src, appending to dst, for compressions that come
+// without a producer (legacy message sets, batches encoded by tests and
+// tools). They use the pool of the level that producers made by NewConfig
+// use. Producers go through their zstdCompressor instead, which applies
+// Producer.Zstd and records metrics.
 func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
-	limits := zstdDefaultLimits()
-	pool := zstdPoolFor(params.Level, limits.MaxIdleEncoders, limits.MaxInUseEncoders)
-	return pool.encode(nil, dst, src)
+	return zstdCompressWithDefaults(nil, params.Level, dst, src)
+}
+
+// zstdCompressWithDefaults compresses with the default pool of level, held
+// for this one compression.
+func zstdCompressWithDefaults(m *zstdMetricSet, level int, dst, src []byte) ([]byte, error) {
+	pool := acquireZstdPool(zstdDefaultPoolKey(level), nil)
+	defer releaseZstdPool(pool, nil)
+	return pool.encode(m, dst, src)
 }

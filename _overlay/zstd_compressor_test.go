@@ -4,19 +4,23 @@ package sarama
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rcrowley/go-metrics"
 )
 
 func TestZstdPoolConfigDefaults(t *testing.T) {
 	c := NewConfig()
-	n := runtime.GOMAXPROCS(0)
-	if c.Producer.Zstd.MaxInUseEncoders != n || c.Producer.Zstd.MaxIdleEncoders != n {
-		t.Errorf("defaults = %+v, want GOMAXPROCS (%d) for both", c.Producer.Zstd, n)
+	want := ZstdEncoderPoolConfig{MaxIdleTime: time.Minute}
+	if c.Producer.Zstd != want {
+		t.Errorf("defaults = %+v, want %+v: a bound that follows GOMAXPROCS", c.Producer.Zstd, want)
 	}
+	c.Producer.Compression = CompressionZSTD
+	c.Version = V2_1_0_0
 	if err := c.Validate(); err != nil {
 		t.Errorf("defaults do not validate: %v", err)
 	}
@@ -28,13 +32,17 @@ func TestZstdPoolConfigValidation(t *testing.T) {
 		set      func(*ZstdEncoderPoolConfig)
 		wantName string // field the error must name; "" means valid
 	}{
-		{"in use zero", func(c *ZstdEncoderPoolConfig) { c.MaxInUseEncoders = 0 }, "Producer.Zstd.MaxInUseEncoders"},
+		{"in use zero follows GOMAXPROCS", func(c *ZstdEncoderPoolConfig) { c.MaxInUseEncoders = 0 }, ""},
 		{"in use negative", func(c *ZstdEncoderPoolConfig) { c.MaxInUseEncoders = -1 }, "Producer.Zstd.MaxInUseEncoders"},
 		{"in use too large", func(c *ZstdEncoderPoolConfig) { c.MaxInUseEncoders = zstdMaxEncodersLimit + 1 }, "Producer.Zstd.MaxInUseEncoders"},
+		{"in use at limit", func(c *ZstdEncoderPoolConfig) { c.MaxInUseEncoders = zstdMaxEncodersLimit }, ""},
 		{"idle negative", func(c *ZstdEncoderPoolConfig) { c.MaxIdleEncoders = -1 }, "Producer.Zstd.MaxIdleEncoders"},
+		{"idle too large", func(c *ZstdEncoderPoolConfig) { c.MaxIdleEncoders = zstdMaxEncodersLimit + 1 }, "Producer.Zstd.MaxIdleEncoders"},
 		{"idle zero", func(c *ZstdEncoderPoolConfig) { c.MaxIdleEncoders = 0 }, ""},
 		{"idle above in use", func(c *ZstdEncoderPoolConfig) { c.MaxIdleEncoders, c.MaxInUseEncoders = 1000, 2 }, ""},
-		{"in use at limit", func(c *ZstdEncoderPoolConfig) { c.MaxInUseEncoders = zstdMaxEncodersLimit }, ""},
+		{"idle time negative", func(c *ZstdEncoderPoolConfig) { c.MaxIdleTime = -time.Second }, "Producer.Zstd.MaxIdleTime"},
+		{"idle time zero is the default", func(c *ZstdEncoderPoolConfig) { c.MaxIdleTime = 0 }, ""},
+		{"zero value", func(c *ZstdEncoderPoolConfig) { *c = ZstdEncoderPoolConfig{} }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewConfig()
@@ -59,20 +67,10 @@ func TestZstdPoolConfigValidation(t *testing.T) {
 	}
 }
 
-// zstdTestConfig returns a producer config whose pool no other test shares,
-// so that counts start from zero.
-func zstdTestConfig(level, maxIdle, maxInUse int) *Config {
-	c := NewConfig()
-	c.Version = V2_1_0_0
-	c.Producer.Compression = CompressionZSTD
-	c.Producer.CompressionLevel = level
-	c.Producer.Zstd = ZstdEncoderPoolConfig{MaxIdleEncoders: maxIdle, MaxInUseEncoders: maxInUse}
-	return c
-}
-
 func TestZstdCompressorMetrics(t *testing.T) {
-	registry := metrics.NewRegistry()
-	c := newZstdCompressor(zstdTestConfig(13, 1, 1), registry)
+	conf := zstdTestConfig(13, 1, 1)
+	registry := conf.MetricRegistry
+	c := newTestZstdCompressor(t, conf)
 	src := zstdTestPayload(4 << 10)
 	for range 3 {
 		if _, err := c.compress(13, src); err != nil {
@@ -88,29 +86,280 @@ func TestZstdCompressorMetrics(t *testing.T) {
 	if got := registry.Get(zstdEncodersInUseMetric).(metrics.Gauge).Value(); got != 0 {
 		t.Errorf("%s = %d, want 0", zstdEncodersInUseMetric, got)
 	}
-	if got := registry.Get(zstdEncoderWaitMetric).(metrics.Histogram).Count(); got != 0 {
-		t.Errorf("%s count = %d without contention, want 0", zstdEncoderWaitMetric, got)
-	}
-
-	// A batch at another level gets a pool of its own, with the same limits,
-	// and still counts in this producer's registry.
-	if _, err := c.compress(14, src); err != nil {
-		t.Fatal(err)
-	}
-	if got := registry.Get(zstdEncodersCreatedMetric).(metrics.Counter).Count(); got != 2 {
-		t.Errorf("%s = %d after a second level, want 2", zstdEncodersCreatedMetric, got)
+	for _, name := range []string{zstdEncoderWaitMetric, zstdEncoderWaitTotalMetric, zstdEncodersDroppedMetric} {
+		var got int64
+		switch m := registry.Get(name).(type) {
+		case metrics.Histogram:
+			got = m.Count()
+		case metrics.Counter:
+			got = m.Count()
+		default:
+			t.Fatalf("%s is a %T", name, m)
+		}
+		if got != 0 {
+			t.Errorf("%s = %d without contention, want 0", name, got)
+		}
 	}
 }
 
 func TestZstdCompressorOnlyForZstd(t *testing.T) {
 	c := NewConfig()
 	c.Producer.Compression = CompressionLZ4
-	registry := metrics.NewRegistry()
-	if newZstdCompressor(c, registry) != nil {
-		t.Error("a producer without zstd got a zstd compressor")
+	if h, err := newZstdCompressor(c); h != nil || err != nil {
+		t.Errorf("a producer without zstd got a zstd compressor (%v)", err)
 	}
-	if registry.Get(zstdEncodersCreatedMetric) != nil {
+	if c.MetricRegistry.Get(zstdEncodersCreatedMetric) != nil {
 		t.Error("a producer without zstd registered zstd metrics")
+	}
+}
+
+// TestZstdMetricsSurviveSharedRegistry closes one of two producers that
+// share a registry: the metrics stay registered with the counts of both, and
+// the other's later events still count.
+func TestZstdMetricsSurviveSharedRegistry(t *testing.T) {
+	conf := zstdTestConfig(1, 1, 1)
+	registry := conf.MetricRegistry
+	a, err := newZstdCompressor(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTestZstdCompressor(t, conf)
+	src := zstdTestPayload(1 << 10)
+	held, err := a.pool.get(a.metrics) // a builds the pool's only encoder
+	if err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error)
+	go func() {
+		_, err := b.compress(1, src) // b waits for it
+		waited <- err
+	}()
+	zstdEventually(t, "b to wait", func() bool { return b.pool.waiters.Load() == 1 })
+	a.pool.put(a.metrics, held)
+	if err := <-waited; err != nil {
+		t.Fatal(err)
+	}
+	a.close()
+
+	counter := func(name string) int64 {
+		c, ok := registry.Get(name).(metrics.Counter)
+		if !ok {
+			t.Fatalf("%s missing from the shared registry after one producer closed", name)
+		}
+		return c.Count()
+	}
+	if got := counter(zstdEncodersCreatedMetric); got != 1 {
+		t.Errorf("%s = %d, want the 1 that the closed producer built", zstdEncodersCreatedMetric, got)
+	}
+	for range 5 {
+		if _, err := b.compress(1, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{zstdEncoderWaitMetric, zstdEncodersInUseMetric, zstdEncodersIdleMetric, zstdEncodersDroppedMetric, zstdEncoderWaitTotalMetric} {
+		if registry.Get(name) == nil {
+			t.Errorf("%s missing from the shared registry after one producer closed", name)
+		}
+	}
+	if got := registry.Get(zstdEncoderWaitMetric).(metrics.Histogram).Count(); got != 1 {
+		t.Errorf("%s count = %d, want b's 1 wait", zstdEncoderWaitMetric, got)
+	}
+	if got := registry.Get(zstdEncodersIdleMetric).(metrics.Gauge).Value(); got != 1 {
+		t.Errorf("%s = %d, want 1", zstdEncodersIdleMetric, got)
+	}
+
+	b.close()
+	for _, name := range []string{zstdEncodersCreatedMetric, zstdEncoderWaitMetric, zstdEncodersIdleMetric} {
+		if registry.Get(name) != nil {
+			t.Errorf("%s still registered after the last producer closed", name)
+		}
+	}
+}
+
+// TestZstdGaugesSumPoolsOfRegistry runs producers with different limits on
+// one registry: the gauges add up both pools, not whichever registered
+// first.
+func TestZstdGaugesSumPoolsOfRegistry(t *testing.T) {
+	first := zstdTestConfig(1, 0, 2)
+	second := zstdTestConfig(1, 0, 3)
+	second.MetricRegistry = first.MetricRegistry
+	a := newTestZstdCompressor(t, first)
+	b := newTestZstdCompressor(t, second)
+	if a.pool == b.pool {
+		t.Fatal("different limits share a pool")
+	}
+	held := make([]func(), 0, 5)
+	for range 2 {
+		enc, err := a.pool.get(a.metrics)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, func() { a.pool.put(a.metrics, enc) })
+	}
+	for range 3 {
+		enc, err := b.pool.get(b.metrics)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, func() { b.pool.put(b.metrics, enc) })
+	}
+	gauge := func(name string) int64 { return first.MetricRegistry.Get(name).(metrics.Gauge).Value() }
+	if got := gauge(zstdEncodersInUseMetric); got != 5 {
+		t.Errorf("%s = %d with 2 and 3 encoders lent, want 5", zstdEncodersInUseMetric, got)
+	}
+	for _, put := range held {
+		put()
+	}
+	if got, idle := gauge(zstdEncodersInUseMetric), gauge(zstdEncodersIdleMetric); got != 0 || idle != 5 {
+		t.Errorf("in use %d, idle %d after all came back, want 0 and 5", got, idle)
+	}
+}
+
+// TestZstdPoolsFreed creates producer handles with 200 distinct limits and
+// closes them: the pools leave the map and the heap returns to where it
+// was. Then ten of them compress a 256 KiB batch each before closing: once
+// their idle time has passed, their pools and encoders are gone too.
+func TestZstdPoolsFreed(t *testing.T) {
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	pools, before := zstdPoolCount(), heap()
+	var handles []*zstdCompressor
+	for i := range 200 {
+		conf := zstdTestConfig(CompressionLevelDefault, 0, 1000+i)
+		c, err := newZstdCompressor(conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		handles = append(handles, c)
+	}
+	if got := zstdPoolCount(); got != pools+200 {
+		t.Fatalf("%d pools with 200 distinct limits, want %d", got, pools+200)
+	}
+	for _, c := range handles {
+		c.close()
+	}
+	handles = nil
+	if got := zstdPoolCount(); got != pools {
+		t.Errorf("%d pools after every producer closed, want %d", got, pools)
+	}
+	if grown := int64(heap()) - int64(before); grown > 256<<10 {
+		t.Errorf("heap grew by %d bytes over 200 closed producers, want under 256 KiB", grown)
+	}
+
+	batch := zstdTestPayload(256 << 10)
+	for i := range 10 {
+		conf := zstdTestConfig(CompressionLevelDefault, 0, 1+i)
+		conf.Producer.Zstd.MaxIdleTime = 20 * time.Millisecond
+		c, err := newZstdCompressor(conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.compress(CompressionLevelDefault, batch); err != nil {
+			t.Fatal(err)
+		}
+		c.close()
+	}
+	zstdEventually(t, "the pools of closed producers to be freed", func() bool { return zstdPoolCount() == pools })
+	if grown := int64(heap()) - int64(before); grown > 1<<20 {
+		t.Errorf("heap grew by %d bytes after 10 producers compressed and closed, want under 1 MiB", grown)
+	}
+}
+
+// TestZstdProducerRefusesUnvalidatedLimit builds a producer from a client
+// whose Config was changed after NewClient, so that Validate never saw it:
+// the producer is refused with a ConfigurationError, instead of compressing
+// through an unusable pool.
+func TestZstdProducerRefusesUnvalidatedLimit(t *testing.T) {
+	broker := NewMockBroker(t, 1)
+	defer broker.Close()
+	broker.SetHandlerByMap(map[string]MockResponse{
+		"MetadataRequest": NewMockMetadataResponse(t).SetBroker(broker.Addr(), broker.BrokerID()),
+	})
+	conf := zstdTestConfig(3, 0, 0)
+	conf.ApiVersionsRequest = false
+	conf.Producer.Return.Successes = true
+	client, err := NewClient([]string{broker.Addr()}, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	client.Config().Producer.Zstd.MaxInUseEncoders = -1
+	producer, err := NewSyncProducerFromClient(client)
+	var cerr ConfigurationError
+	if !errors.As(err, &cerr) || !strings.Contains(err.Error(), "Producer.Zstd.MaxInUseEncoders") {
+		if producer != nil {
+			_ = producer.Close()
+		}
+		t.Fatalf("err = %v, want a ConfigurationError naming Producer.Zstd.MaxInUseEncoders", err)
+	}
+}
+
+// TestZstdWaitDoesNotHoldBrokerLock exhausts a producer's pool from
+// outside, then sends: while the producer's compression waits for an
+// encoder, a metadata request on the same broker connection completes.
+// Compressing under the broker's lock, it would wait for the encoder too.
+func TestZstdWaitDoesNotHoldBrokerLock(t *testing.T) {
+	const topic = "zstd-lock"
+	broker := NewMockBroker(t, 1)
+	defer broker.Close()
+	broker.SetHandlerByMap(map[string]MockResponse{
+		"MetadataRequest": NewMockMetadataResponse(t).
+			SetBroker(broker.Addr(), broker.BrokerID()).
+			SetLeader(topic, 0, broker.BrokerID()),
+		"ProduceRequest": NewMockProduceResponse(t),
+	})
+	conf := zstdTestConfig(3, 0, 1)
+	conf.ApiVersionsRequest = false
+	conf.Producer.Return.Successes = true
+	client, err := NewClient([]string{broker.Addr()}, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	producer, err := NewAsyncProducerFromClient(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = producer.Close() }()
+	pool := producer.(*asyncProducer).zstd.pool
+
+	held, err := pool.get(nil) // someone else holds the only encoder
+	if err != nil {
+		t.Fatal(err)
+	}
+	producer.Input() <- &ProducerMessage{Topic: topic, Value: StringEncoder("waits for an encoder")}
+	zstdEventually(t, "the producer's compression to wait", func() bool { return pool.waiters.Load() == 1 })
+
+	leader, err := client.Leader(topic, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metadata := make(chan error, 1)
+	go func() {
+		_, err := leader.GetMetadata(&MetadataRequest{Version: 1, Topics: []string{topic}})
+		metadata <- err
+	}()
+	select {
+	case err := <-metadata:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second): // a hang, not a time to meet
+		pool.put(nil, held)
+		t.Fatal("a metadata request on the producer's broker waited for the zstd encoder")
+	}
+	if got := pool.waiters.Load(); got != 1 {
+		t.Fatalf("%d compressions waiting after the metadata request, want 1: the order is not the one tested", got)
+	}
+	pool.put(nil, held)
+	select {
+	case <-producer.Successes():
+	case err := <-producer.Errors():
+		t.Fatal(err)
 	}
 }
 
@@ -135,6 +384,8 @@ func TestZstdProducerMetricsWithMockBroker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pool := producer.(*syncProducer).producer.zstd.pool
+	defer drainZstdPool(pool)
 	value := zstdTestPayload(8 << 10)
 	for range 20 {
 		if _, _, err := producer.SendMessage(&ProducerMessage{Topic: topic, Value: ByteEncoder(value)}); err != nil {
@@ -152,7 +403,7 @@ func TestZstdProducerMetricsWithMockBroker(t *testing.T) {
 	if got := created.Count(); got != 1 {
 		t.Errorf("%s = %d for sequential batches, want 1", zstdEncodersCreatedMetric, got)
 	}
-	for _, name := range []string{zstdEncoderWaitMetric, zstdEncodersInUseMetric, zstdEncodersIdleMetric} {
+	for _, name := range []string{zstdEncoderWaitMetric, zstdEncoderWaitTotalMetric, zstdEncodersDroppedMetric, zstdEncodersInUseMetric, zstdEncodersIdleMetric} {
 		if registry.Get(name) == nil {
 			t.Errorf("%s missing from the producer's registry", name)
 		}
@@ -160,10 +411,32 @@ func TestZstdProducerMetricsWithMockBroker(t *testing.T) {
 	if got := registry.Get(zstdEncodersIdleMetric).(metrics.Gauge).Value(); got != 1 {
 		t.Errorf("%s = %d, want 1", zstdEncodersIdleMetric, got)
 	}
+	if ratio := registry.Get("compression-ratio").(metrics.Histogram).Mean(); ratio <= 100 {
+		t.Errorf("compression-ratio mean = %.0f, want > 100 (compressed): the batches were not compressed before sending?", ratio)
+	}
 	if err := producer.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if registry.Get(zstdEncodersCreatedMetric) != nil {
 		t.Errorf("%s still registered after the producer closed", zstdEncodersCreatedMetric)
+	}
+}
+
+// TestZstdLevelsShareEncoderPool checks that producers of levels that build
+// the same klauspost encoder share one pool, and so one bound.
+func TestZstdLevelsShareEncoderPool(t *testing.T) {
+	var pools []*zstdEncoderPool
+	base := zstdTestConfig(3, 0, 1)
+	for _, level := range []int{CompressionLevelDefault, 3, 4, 5} {
+		conf := NewConfig()
+		conf.Producer.Compression = CompressionZSTD
+		conf.Producer.CompressionLevel = level
+		conf.Producer.Zstd = base.Producer.Zstd
+		pools = append(pools, newTestZstdCompressor(t, conf).pool)
+	}
+	for i, p := range pools[1:] {
+		if p != pools[0] {
+			t.Errorf("level %s has a pool of its own", fmt.Sprint([]int{3, 4, 5}[i]))
+		}
 	}
 }

@@ -1,101 +1,96 @@
 package sarama
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
 
-// zstdPoolKey identifies a process-wide encoder pool. Producers configured
-// alike share one pool, and so one bound, however many there are.
-type zstdPoolKey struct {
-	level    int // Sarama's level: CompressionLevelDefault or a zstd level
-	maxIdle  int // at most maxInUse
-	maxInUse int
-}
-
-// zstdPools maps each zstdPoolKey to its *zstdEncoderPool.
-var zstdPools sync.Map
-
-// zstdPoolFor returns the process-wide pool for a level and limits, creating
-// it on first use.
-func zstdPoolFor(level, maxIdle, maxInUse int) *zstdEncoderPool {
-	key := zstdPoolKey{level: level, maxIdle: min(maxIdle, maxInUse), maxInUse: maxInUse}
-	if p, ok := zstdPools.Load(key); ok {
-		return p.(*zstdEncoderPool)
-	}
-	// A new pool holds no encoder yet, only an empty channel, so building
-	// one that loses the race below wastes next to nothing.
-	p, _ := zstdPools.LoadOrStore(key, newZstdEncoderPool(key))
-	return p.(*zstdEncoderPool)
-}
-
-// zstdEncoderPool lends zstd encoders of one level, at most maxInUse at a
-// time, and keeps at most maxIdle of them between uses.
+// zstdEncoderPool lends zstd encoders of one key, at most bound() at a time,
+// keeps idle ones for reuse, and drops those idle for longer than the key's
+// idleTime.
 //
-// Its channel slots is both the bound and the idle store. A slot holds an
-// idle encoder, or nil: a permit to build one. Up to maxInUse permits are
-// minted lazily, one per encoder built while no slot was available, and never
-// destroyed, so at most maxInUse encoders exist and a send on slots never
-// blocks.
+// Its channel slots holds the idle encoders. Permits bound the encoders: a
+// caller that finds no idle encoder mints one, if fewer than bound() exist,
+// and builds an encoder; the permit lives as long as the encoder. So at most
+// bound() encoders exist and, as the channel has room for that many, a send
+// on slots never blocks. An encoder that is dropped releases its permit; if
+// a caller waits then, the permit is handed to it as a nil slot, to build
+// an encoder of its own.
 //
 // A caller that finds no slot and no permit left parks on a receive from
 // slots; the next encoder returned is handed to the longest waiter directly,
 // in arrival order, so a wait lasts as long as the queue ahead of it and no
 // longer. It costs a goroutine switch per contended compression. The
-// alternatives were measured (README.md, "How the pool works"): a permit
-// semaphore ran no faster; nor did spinning before parking, which cannot win
-// an encoder while others are parked, as they are served first. Letting a
-// returning caller take its encoder straight back (barging, as sync.Mutex
-// allows) saved the switch, but with 300 producers the compressions that
-// waited averaged 1.1 s against 27-36 ms here. Producers need predictable
-// waits more than those percent.
+// alternatives were measured (docs/pool.md): a permit semaphore ran no
+// faster; nor did spinning before parking, which cannot win an encoder
+// while others are parked, as they are served first. Letting a returning
+// caller take its encoder straight back (barging, as sync.Mutex allows)
+// saved the switch, but with 300 producers the compressions that waited
+// averaged 1.1 s against 27-36 ms here. Producers need predictable waits
+// more than those percent.
+//
+// Taking an idle encoder is one channel receive and one atomic add, and
+// allocates nothing; returning one is an atomic add and a channel send.
 type zstdEncoderPool struct {
 	key   zstdPoolKey
 	opts  []zstd.EOption
 	slots chan *zstd.Encoder
 
+	// state holds the two gauges in one word, so that one load reads them
+	// together: encoders lent out (or permits being built on) in the high
+	// half, idle encoders in the low half.
+	state atomic.Int64
+
+	minted  atomic.Int64 // permits in existence: lent out or in slots
 	waiters atomic.Int64 // callers parked on slots
+	created atomic.Int64 // encoders built over the pool's life
+	dropped atomic.Int64 // encoders let go of over the pool's life
 
-	minted   atomic.Int64 // permits minted, <= maxInUse
-	nilSlots atomic.Int64 // nil permits now in slots, for the idle gauge
-	created  atomic.Int64 // encoders built over the pool's life
+	reaper zstdReaper
 
-	// limitIdle is set when maxIdle < maxInUse; only then must returned
-	// encoders be counted, in idle, to drop those beyond maxIdle.
-	limitIdle bool
-	idle      atomic.Int64
+	// Guarded by zstdPools.mu.
+	refs  int                    // open producers using the pool
+	users map[*zstdMetricSet]int // their metric sets, with producer counts
 }
 
+const (
+	zstdStateLent = 1 << 32 // one encoder or permit lent out
+	zstdStateIdle = 1       // one idle encoder
+)
+
+func zstdStateLentOf(s int64) int64 { return s >> 32 }
+func zstdStateIdleOf(s int64) int64 { return s & (zstdStateLent - 1) }
+
+// newZstdEncoderPool returns an empty pool. Its channel has room for the
+// largest bound it may have: the fixed bound, or for a pool that follows
+// GOMAXPROCS, the number of CPUs (or GOMAXPROCS if that is higher now).
 func newZstdEncoderPool(key zstdPoolKey) *zstdEncoderPool {
-	return &zstdEncoderPool{
-		key:       key,
-		opts:      zstdEncoderOptions(key.level),
-		slots:     make(chan *zstd.Encoder, key.maxInUse),
-		limitIdle: key.maxIdle < key.maxInUse,
+	capacity := key.maxInUse
+	if capacity == 0 {
+		capacity = zstdFollowCapacity()
 	}
+	p := &zstdEncoderPool{
+		key:   key,
+		opts:  key.encoderOptions(),
+		slots: make(chan *zstd.Encoder, capacity),
+	}
+	p.reaper.init(p)
+	return p
 }
 
-// zstdEncoderOptions configures encoders as upstream Sarama does, so the
-// bytes on the wire do not change: one frame per batch, even for empty
-// input, and no goroutines of the encoder's own.
-func zstdEncoderOptions(level int) []zstd.EOption {
-	speed := zstd.SpeedDefault
-	if level != CompressionLevelDefault {
-		speed = zstd.EncoderLevelFromZstd(level)
+// bound is how many encoders may be lent out at once now.
+func (p *zstdEncoderPool) bound() int64 {
+	if p.key.maxInUse > 0 {
+		return int64(p.key.maxInUse)
 	}
-	return []zstd.EOption{
-		zstd.WithZeroFrames(true),
-		zstd.WithEncoderLevel(speed),
-		zstd.WithEncoderConcurrency(1),
-	}
+	return int64(min(zstdGOMAXPROCS(), cap(p.slots)))
 }
 
 // encode compresses src, appending to dst, with an encoder of the pool.
 // m receives the pool's events for the caller; it may be nil.
-func (p *zstdEncoderPool) encode(m *zstdPoolMetrics, dst, src []byte) ([]byte, error) {
+func (p *zstdEncoderPool) encode(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
 	return p.encodeWith(m, dst, src, (*zstd.Encoder).EncodeAll)
 }
 
@@ -103,7 +98,7 @@ func (p *zstdEncoderPool) encode(m *zstdPoolMetrics, dst, src []byte) ([]byte, e
 // that panics.
 type zstdEncodeFunc func(enc *zstd.Encoder, src, dst []byte) []byte
 
-func (p *zstdEncoderPool) encodeWith(m *zstdPoolMetrics, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
+func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
 	enc, err := p.get(m)
 	if err != nil {
 		return nil, err
@@ -115,7 +110,7 @@ func (p *zstdEncoderPool) encodeWith(m *zstdPoolMetrics, dst, src []byte, encode
 			// a frame. Return its permit, never the encoder.
 			enc = nil
 		}
-		p.put(enc)
+		p.put(m, enc)
 	}()
 	dst = encodeAll(enc, src, dst)
 	done = true
@@ -123,36 +118,55 @@ func (p *zstdEncoderPool) encodeWith(m *zstdPoolMetrics, dst, src []byte, encode
 }
 
 // get returns an encoder that no one else uses until it is put back, waiting
-// while maxInUse encoders are in use.
-func (p *zstdEncoderPool) get(m *zstdPoolMetrics) (*zstd.Encoder, error) {
-	var enc *zstd.Encoder
+// while bound() encoders are lent out.
+func (p *zstdEncoderPool) get(m *zstdMetricSet) (*zstd.Encoder, error) {
 	select {
-	case enc = <-p.slots:
+	case enc := <-p.slots:
+		return p.took(m, enc)
 	default:
-		if p.mint() {
-			return p.build(m)
-		}
-		start := time.Now()
-		p.waiters.Add(1)
-		enc = <-p.slots
-		p.waiters.Add(-1)
-		m.waited(time.Since(start))
 	}
+	if p.mint() {
+		return p.took(m, nil)
+	}
+	start := time.Now()
+	p.waiters.Add(1)
+	// A permit released after the mint above failed but before this
+	// caller counted as a waiter was handed to no one: try once more.
+	// releasePermit counts first and looks for waiters second, so one of
+	// the two sees the other.
+	if p.mint() {
+		p.waiters.Add(-1)
+		return p.took(m, nil)
+	}
+	enc := <-p.slots
+	p.waiters.Add(-1)
+	m.waited(time.Since(start))
+	return p.took(m, enc)
+}
+
+// took accounts for what get obtained: an idle encoder, or with nil a
+// permit to build one.
+func (p *zstdEncoderPool) took(m *zstdMetricSet, enc *zstd.Encoder) (*zstd.Encoder, error) {
 	if enc == nil {
-		p.nilSlots.Add(-1)
+		p.state.Add(zstdStateLent)
 		return p.build(m)
 	}
-	if p.limitIdle {
-		p.idle.Add(-1)
-	}
+	s := p.state.Add(zstdStateLent - zstdStateIdle)
+	p.reaper.sawIdle(zstdStateIdleOf(s))
 	return enc, nil
 }
 
-// mint takes a new permit if fewer than maxInUse exist.
+// mint takes a new permit if fewer than bound() exist. It reads GOMAXPROCS
+// afresh if the cached value is stale: callers reach it only when no encoder
+// is idle, about to build one or to wait.
 func (p *zstdEncoderPool) mint() bool {
+	if p.key.maxInUse == 0 {
+		zstdRefreshGOMAXPROCS(false)
+	}
+	bound := p.bound()
 	for {
 		n := p.minted.Load()
-		if n >= int64(p.key.maxInUse) {
+		if n >= bound {
 			return false
 		}
 		if p.minted.CompareAndSwap(n, n+1) {
@@ -161,12 +175,43 @@ func (p *zstdEncoderPool) mint() bool {
 	}
 }
 
+// releasePermit destroys the permit of an encoder that is gone (dropped,
+// failed to build, or panicked). If a caller waits, it mints one for it
+// and hands it over as a nil slot: otherwise a waiter that saw every permit
+// taken could wait for one that no longer exists.
+func (p *zstdEncoderPool) releasePermit() {
+	p.minted.Add(-1)
+	if p.waiters.Load() > 0 && p.mint() {
+		p.slots <- nil
+	}
+}
+
+// retire destroys the permit of a returning encoder if more permits exist
+// than the bound allows, which happens when GOMAXPROCS shrinks. At least
+// bound() permits remain, each lent out or idle, so waiters are still
+// served.
+func (p *zstdEncoderPool) retire() bool {
+	if p.key.maxInUse > 0 {
+		return false
+	}
+	bound := p.bound()
+	for {
+		n := p.minted.Load()
+		if n <= bound {
+			return false
+		}
+		if p.minted.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
+}
+
 // build makes an encoder for a caller holding a permit. On failure the
-// permit goes back to the pool, so a waiter can try in turn.
-func (p *zstdEncoderPool) build(m *zstdPoolMetrics) (*zstd.Encoder, error) {
+// permit is released, so a waiter can try in turn.
+func (p *zstdEncoderPool) build(m *zstdMetricSet) (*zstd.Encoder, error) {
 	enc, err := zstd.NewWriter(nil, p.opts...)
 	if err != nil {
-		p.put(nil)
+		p.put(m, nil)
 		return nil, err
 	}
 	p.created.Add(1)
@@ -174,25 +219,51 @@ func (p *zstdEncoderPool) build(m *zstdPoolMetrics) (*zstd.Encoder, error) {
 	return enc, nil
 }
 
-// put returns an encoder, or with nil only its permit. An encoder beyond
-// maxIdle is dropped and its permit returned in its place.
-func (p *zstdEncoderPool) put(enc *zstd.Encoder) {
-	if enc != nil && p.limitIdle && p.idle.Add(1) > int64(p.key.maxIdle) {
-		p.idle.Add(-1)
-		enc = nil
-	}
+// put returns an encoder, or with nil the permit of one that is gone. An
+// encoder beyond maxIdle, or above a bound that shrank, is dropped.
+func (p *zstdEncoderPool) put(m *zstdMetricSet, enc *zstd.Encoder) {
 	if enc == nil {
-		p.nilSlots.Add(1)
+		p.state.Add(-zstdStateLent)
+		p.releasePermit()
+		return
+	}
+	if p.retire() {
+		p.state.Add(-zstdStateLent)
+		p.drop(m, 1)
+		return
+	}
+	var s int64
+	if p.key.maxIdle > 0 {
+		for {
+			old := p.state.Load()
+			if zstdStateIdleOf(old) >= int64(p.key.maxIdle) {
+				p.state.Add(-zstdStateLent)
+				p.drop(m, 1)
+				p.releasePermit()
+				return
+			}
+			s = old - zstdStateLent + zstdStateIdle
+			if p.state.CompareAndSwap(old, s) {
+				break
+			}
+		}
+	} else {
+		s = p.state.Add(zstdStateIdle - zstdStateLent)
+	}
+	if zstdStateIdleOf(s) == 1 {
+		p.reaper.start()
 	}
 	p.slots <- enc
 }
 
-// inUse is how many encoders (or permits about to build one) are lent out.
-func (p *zstdEncoderPool) inUse() int64 {
-	return p.minted.Load() - int64(len(p.slots))
+// drop counts encoders let go of by a caller's return.
+func (p *zstdEncoderPool) drop(m *zstdMetricSet, n int64) {
+	p.dropped.Add(n)
+	m.droppedEncoders(n)
 }
 
+// inUse is how many encoders (or permits about to build one) are lent out.
+func (p *zstdEncoderPool) inUse() int64 { return zstdStateLentOf(p.state.Load()) }
+
 // idleEncoders is how many built encoders wait in the pool.
-func (p *zstdEncoderPool) idleEncoders() int64 {
-	return max(int64(len(p.slots))-p.nilSlots.Load(), 0)
-}
+func (p *zstdEncoderPool) idleEncoders() int64 { return zstdStateIdleOf(p.state.Load()) }

@@ -68,8 +68,26 @@ var edits = []Edit{
 		File:   "async_producer.go",
 		Anchor: Anchor{Func: "newAsyncProducer", Stmt: Defines("p")},
 		Where:  After,
-		Why:    "the handle is made once per producer, with its configuration and metrics",
-		Code: `	p.zstd = newZstdCompressor(p.conf, p.metricsRegistry)
+		Why:    "the handle is made once per producer; it checks Producer.Zstd, which a producer made from a client never validated",
+		Code: `	if p.zstd, err = newZstdCompressor(p.conf); err != nil {
+		return nil, err
+	}
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "(*asyncProducer).shutdown", Stmt: Calls("p.metricsRegistry.UnregisterAll")},
+		Where:  After,
+		Why:    "a closed producer stops holding its pool and its registry's zstd metrics",
+		Code: `	p.zstd.close()
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "(*asyncProducer).newBrokerProducer", Stmt: Defines("request")},
+		Where:  After,
+		Why:    "compress before AsyncProduce takes the broker's lock, so a wait for an encoder holds up no other request on the connection",
+		Code: `			p.zstd.compressRequest(request)
 `,
 	},
 	{
@@ -110,10 +128,12 @@ var edits = []Edit{
 		Where:  After,
 		Why:    "list the pool's metrics in the package documentation's table of producer metrics",
 		Rows: [][]string{
-			{"zstd-encoders-created", "counter", "Number of zstd encoders built to compress this producer's batches"},
-			{"zstd-encoder-wait-time-in-us", "histogram", "Distribution of the time in microseconds a compression waited for a free zstd encoder; its count is the number of waits"},
-			{"zstd-encoders-in-use", "gauge", "Number of zstd encoders compressing now, in the pool this producer shares with producers of the same level and limits"},
-			{"zstd-encoders-idle", "gauge", "Number of zstd encoders kept for reuse in that pool"},
+			{"zstd-encoders-created", "counter", "Number of zstd encoders built to compress the batches of the producers using this registry"},
+			{"zstd-encoders-dropped", "counter", "Number of zstd encoders dropped from the pools those producers use: idle past Producer.Zstd.MaxIdleTime, beyond MaxIdleEncoders, or above a GOMAXPROCS that shrank"},
+			{"zstd-encoder-wait-time-in-us", "histogram", "Distribution of the time in microseconds their compressions waited for a free zstd encoder; its count is the number of waits"},
+			{"zstd-encoder-wait-time-total-in-ns", "counter", "Total time in nanoseconds their compressions waited for a free zstd encoder; its rate is the share of time spent waiting"},
+			{"zstd-encoders-in-use", "gauge", "Number of zstd encoders compressing now, summed over the pools those producers use (shared with other producers of the same settings)"},
+			{"zstd-encoders-idle", "gauge", "Number of zstd encoders kept for reuse in those pools"},
 		},
 	},
 }

@@ -1,0 +1,175 @@
+package sarama
+
+import (
+	"reflect"
+	"sync/atomic"
+	"time"
+
+	"github.com/rcrowley/go-metrics"
+)
+
+// Names of the zstd pools' metrics, registered in the producers'
+// Config.MetricRegistry.
+const (
+	zstdEncodersCreatedMetric  = "zstd-encoders-created"
+	zstdEncodersDroppedMetric  = "zstd-encoders-dropped"
+	zstdEncoderWaitMetric      = "zstd-encoder-wait-time-in-us"
+	zstdEncoderWaitTotalMetric = "zstd-encoder-wait-time-total-in-ns"
+	zstdEncodersInUseMetric    = "zstd-encoders-in-use"
+	zstdEncodersIdleMetric     = "zstd-encoders-idle"
+)
+
+// zstdMetricSet is the zstd metrics of one registry, shared by every open
+// producer whose Config.MetricRegistry it is. Producers sharing a registry
+// (one Config reused, or an application-wide registry) share the set: its
+// counters add up what they caused, and its gauges sum the pools they use.
+//
+// The metrics are registered in the registry itself, not through the
+// producer's cleanup wrapper, and stay there while any producer of the
+// registry is open: closing one producer does not take away the others'
+// metrics. The last one to close unregisters them.
+type zstdMetricSet struct {
+	registry metrics.Registry
+	shared   bool // registry is the key of the set in zstdMetricSets
+
+	created   metrics.Counter
+	dropped   metrics.Counter
+	wait      metrics.Histogram
+	waitTotal metrics.Counter
+	inUse     metrics.Gauge
+	idle      metrics.Gauge
+
+	// pools is what the gauges sum, replaced whole under zstdPools.mu so
+	// that reading it takes no lock. Guarded by zstdPools.mu: refs, poolRefs.
+	pools    atomic.Pointer[[]*zstdEncoderPool]
+	refs     int
+	poolRefs map[*zstdEncoderPool]int
+}
+
+// zstdMetricSets maps each registry to its set. Guarded by zstdPools.mu.
+var zstdMetricSets = make(map[metrics.Registry]*zstdMetricSet)
+
+// acquireZstdMetricSet returns the set of registry, registering its metrics
+// if no open producer has yet; nil for a nil registry.
+func acquireZstdMetricSet(registry metrics.Registry) *zstdMetricSet {
+	if registry == nil {
+		return nil
+	}
+	zstdPools.mu.Lock()
+	defer zstdPools.mu.Unlock()
+	// A registry is a map key only if its type is comparable; the ones in
+	// go-metrics are pointers. Another gets a set per producer.
+	shared := reflect.TypeOf(registry).Comparable()
+	if shared {
+		if m := zstdMetricSets[registry]; m != nil {
+			m.refs++
+			return m
+		}
+	}
+	m := &zstdMetricSet{
+		registry:  registry,
+		shared:    shared,
+		created:   metrics.GetOrRegisterCounter(zstdEncodersCreatedMetric, registry),
+		dropped:   metrics.GetOrRegisterCounter(zstdEncodersDroppedMetric, registry),
+		wait:      getOrRegisterHistogram(zstdEncoderWaitMetric, registry),
+		waitTotal: metrics.GetOrRegisterCounter(zstdEncoderWaitTotalMetric, registry),
+		refs:      1,
+		poolRefs:  make(map[*zstdEncoderPool]int),
+	}
+	m.pools.Store(new([]*zstdEncoderPool))
+	m.inUse = metrics.NewFunctionalGauge(m.sum((*zstdEncoderPool).inUse))
+	m.idle = metrics.NewFunctionalGauge(m.sum((*zstdEncoderPool).idleEncoders))
+	// A gauge left by someone else would report other pools: replace it.
+	registry.Unregister(zstdEncodersInUseMetric)
+	registry.Unregister(zstdEncodersIdleMetric)
+	_ = registry.Register(zstdEncodersInUseMetric, m.inUse)
+	_ = registry.Register(zstdEncodersIdleMetric, m.idle)
+	if shared {
+		zstdMetricSets[registry] = m
+	}
+	return m
+}
+
+// release undoes one acquireZstdMetricSet; the last one unregisters the
+// set's metrics, those still registered as the set's own.
+func (m *zstdMetricSet) release() {
+	if m == nil {
+		return
+	}
+	zstdPools.mu.Lock()
+	defer zstdPools.mu.Unlock()
+	if m.refs--; m.refs > 0 {
+		return
+	}
+	if m.shared && zstdMetricSets[m.registry] == m {
+		delete(zstdMetricSets, m.registry)
+	}
+	for name, metric := range map[string]any{
+		zstdEncodersCreatedMetric:  m.created,
+		zstdEncodersDroppedMetric:  m.dropped,
+		zstdEncoderWaitMetric:      m.wait,
+		zstdEncoderWaitTotalMetric: m.waitTotal,
+		zstdEncodersInUseMetric:    m.inUse,
+		zstdEncodersIdleMetric:     m.idle,
+	} {
+		if current := m.registry.Get(name); current != nil && reflect.TypeOf(current).Comparable() && current == metric {
+			m.registry.Unregister(name)
+		}
+	}
+}
+
+// addPool and removePool count the pools the set's producers use.
+// zstdPools.mu must be held.
+func (m *zstdMetricSet) addPool(p *zstdEncoderPool) {
+	if m.poolRefs[p]++; m.poolRefs[p] == 1 {
+		m.storePools()
+	}
+}
+
+func (m *zstdMetricSet) removePool(p *zstdEncoderPool) {
+	if m.poolRefs[p]--; m.poolRefs[p] == 0 {
+		delete(m.poolRefs, p)
+		m.storePools()
+	}
+}
+
+func (m *zstdMetricSet) storePools() {
+	pools := make([]*zstdEncoderPool, 0, len(m.poolRefs))
+	for p := range m.poolRefs {
+		pools = append(pools, p)
+	}
+	m.pools.Store(&pools)
+}
+
+// sum returns a gauge function adding up f over the set's pools.
+func (m *zstdMetricSet) sum(f func(*zstdEncoderPool) int64) func() int64 {
+	return func() int64 {
+		var n int64
+		for _, p := range *m.pools.Load() {
+			n += f(p)
+		}
+		return n
+	}
+}
+
+// The events below are counted for the producer that caused them. A nil
+// *zstdMetricSet records nothing.
+
+func (m *zstdMetricSet) built() {
+	if m != nil {
+		m.created.Inc(1)
+	}
+}
+
+func (m *zstdMetricSet) waited(d time.Duration) {
+	if m != nil {
+		m.wait.Update(d.Microseconds())
+		m.waitTotal.Inc(d.Nanoseconds())
+	}
+}
+
+func (m *zstdMetricSet) droppedEncoders(n int64) {
+	if m != nil {
+		m.dropped.Inc(n)
+	}
+}
