@@ -9,7 +9,8 @@
 //
 //	go test -modfile=build/fork.mod -tags saramazstd ./functional/
 //
-// The fork's pools are process-wide and keyed by (level, idle limit, in-use
-// limit). Each pool assertion therefore uses a key no other test uses, so
-// encoders built by one test never count in another's bound.
+// The fork's pools are process-wide and keyed by the encoder and the whole
+// of Producer.Zstd. Each pool assertion therefore uses a key no other test
+// uses (poolLimits), so encoders built by one test never count in another's
+// bound.
 package functional

@@ -5,6 +5,7 @@ package functional
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,23 +15,31 @@ import (
 	"sarama-zstd.example/tools/loadgen/workload"
 )
 
-// Pool keys (level, idle limit, in-use limit) reserved for one test each;
-// see the package comment. Levels are distinct so that no two tests share a
-// pool, whatever limits they choose.
+// Levels of the tests; see poolLimits for how each test gets pools of its
+// own whatever the level.
 const (
 	levelBound   = 7
 	levelMetrics = 5
 	levelMixedA  = 1
-	levelMixedB  = 2
-	levelMixedC  = 9
+	levelMixedB  = 6
+	levelMixedC  = 19
 )
 
-// poolLimits returns a Tune function setting the fork's pool limits.
+var poolSeq atomic.Int64
+
+// poolLimits returns a Tune function setting the fork's pool limits, for
+// the producers of one pool. The fork's pools are process-wide and keyed by
+// the whole of Producer.Zstd: each call sets an idle time no other call
+// sets (a little over an hour, longer than any test), so that the producers
+// it tunes share a pool that no other test, nor another run of the same
+// test, uses.
 func poolLimits(t *testing.T, level, maxInUse, maxIdle int) func(int, *sarama.Config) {
+	idleTime := time.Hour + time.Duration(poolSeq.Add(1))
 	return func(_ int, c *sarama.Config) {
 		c.Producer.CompressionLevel = level
 		c.Producer.Zstd.MaxInUseEncoders = maxInUse
 		c.Producer.Zstd.MaxIdleEncoders = maxIdle
+		c.Producer.Zstd.MaxIdleTime = idleTime
 	}
 }
 
@@ -136,7 +145,11 @@ func TestMixedLevelsAndPoolLimitsInOneProcess(t *testing.T) {
 	groups := []group{
 		{levelMixedA, 1, 1},
 		{levelMixedB, 4, 4},
-		{levelMixedC, 2, 0}, // no idle encoder kept: rebuilt per batch, still at most 2 at once
+		{levelMixedC, 2, 1}, // one idle encoder kept: the other rebuilt per batch, still at most 2 at once
+	}
+	tunes := make([]func(int, *sarama.Config), len(groups))
+	for i, g := range groups {
+		tunes[i] = poolLimits(t, g.level, g.maxInUse, g.maxIdle)
 	}
 	const perGroup = 10
 	cl := cluster(t)
@@ -145,8 +158,7 @@ func TestMixedLevelsAndPoolLimitsInOneProcess(t *testing.T) {
 		Producer: workload.ProducerOptions{
 			Version: sarama.V2_1_0_0, Linger: time.Millisecond,
 			Tune: func(id int, c *sarama.Config) {
-				g := groups[id%len(groups)]
-				poolLimits(t, g.level, g.maxInUse, g.maxIdle)(id, c)
+				tunes[id%len(groups)](id, c)
 			},
 		},
 	})
