@@ -58,12 +58,24 @@ type zstdBenchPool interface {
 type forkBenchPool struct {
 	p *zstdEncoderPool
 	m *zstdMetricSet
+	// buffers compresses into pooled buffers, as producers do; without it
+	// each compression allocates its output, as upstream's do.
+	buffers bool
 }
 
 func (f forkBenchPool) encode(dst, src []byte) []byte {
+	var buf *zstdBuffer
+	if f.buffers && dst == nil {
+		buf = getZstdBuffer(zstdCompressBound(len(src)))
+		dst = buf.b
+	}
 	out, err := f.p.encode(f.m, dst, src)
 	if err != nil {
 		panic(err)
+	}
+	if buf != nil {
+		buf.b = out
+		putZstdBuffer(buf)
 	}
 	return out
 }
@@ -204,11 +216,11 @@ type zstdBenchRow struct {
 func zstdBenchRows(level int) []zstdBenchRow {
 	procs := runtime.GOMAXPROCS(0)
 	// bounded is the fork's pool; 0 selects a limit's default.
-	bounded := func(idle, inUse int) func(testing.TB) zstdBenchPool {
+	bounded := func(idle, inUse int, buffers bool) func(testing.TB) zstdBenchPool {
 		return func(tb testing.TB) zstdBenchPool {
 			p := newZstdEncoderPool(zstdTestKey(level, idle, inUse))
 			tb.Cleanup(func() { drainZstdPool(p) })
-			return forkBenchPool{p, newTestZstdMetricSet(tb)}
+			return forkBenchPool{p, newTestZstdMetricSet(tb), buffers}
 		}
 	}
 	unbounded := func(idle int) func(testing.TB) zstdBenchPool {
@@ -221,7 +233,10 @@ func zstdBenchRows(level int) []zstdBenchRow {
 		{name: "ideal", workers: procs},
 		// The fork's defaults; an idle cap above the in-use cap (the seed
 		// table's "unbounded" and "1000" idle rows) is the same pool.
-		{name: "fork", pool: bounded(0, 0)},
+		{name: "fork", pool: bounded(0, 0, true)},
+		// The same pool compressing into fresh buffers, as before the
+		// fork pooled them: the rows of earlier runs.
+		{name: "fork-fresh", pool: bounded(0, 0, false)},
 		{name: "upstream", pool: unbounded(procs)},
 		{name: "semaphore", pool: func(testing.TB) zstdBenchPool {
 			return &semaphoreBenchPool{permits: make(chan struct{}, procs), idle: make(chan *zstd.Encoder, procs), opts: forkOptions}
@@ -230,9 +245,9 @@ func zstdBenchRows(level int) []zstdBenchRow {
 			return &spinBenchPool{slots: make(chan *zstd.Encoder, procs), opts: forkOptions, max: int64(procs)}
 		}},
 		{name: "legacy", pool: unbounded(1)},
-		{name: "idle1-inuse" + fmt.Sprint(procs), pool: bounded(1, procs)},
-		{name: "idle1000-inuse1000", pool: bounded(1000, 1000)},
-		{name: "idle1-inuse1000", pool: bounded(1, 1000)},
+		{name: "idle1-inuse" + fmt.Sprint(procs), pool: bounded(1, procs, true)},
+		{name: "idle1000-inuse1000", pool: bounded(1000, 1000, true)},
+		{name: "idle1-inuse1000", pool: bounded(1, 1000, true)},
 	}
 }
 

@@ -1,5 +1,10 @@
 package sarama
 
+import (
+	"fmt"
+	"iter"
+)
+
 // zstdCompressor is a producer's handle on the process-wide zstd encoder
 // pools: the pool of its configuration, held from the producer's start to
 // its close, and the metrics of its registry. Compression runs while a
@@ -37,14 +42,50 @@ func (c *zstdCompressor) close() {
 	c.metrics.release()
 }
 
-// compress compresses a record batch. Batches carry the producer's level;
-// one at a level of another encoder (set by hand on a batch) uses the
-// default pool of that level.
-func (c *zstdCompressor) compress(level int, src []byte) ([]byte, error) {
+// compress compresses a record batch's records, appending to dst. Batches
+// carry the producer's level; one at a level of another encoder (set by
+// hand on a batch) uses the default pool of that level.
+func (c *zstdCompressor) compress(level int, dst, src []byte) ([]byte, error) {
 	if zstdSpeed(level) != c.pool.key.speed {
-		return zstdCompressWithDefaults(c.metrics, level, nil, src)
+		return zstdCompressWithDefaults(c.metrics, level, dst, src)
 	}
-	return c.pool.encode(c.metrics, nil, src)
+	return c.pool.encode(c.metrics, dst, src)
+}
+
+// encodeRecords encodes a batch's records and compresses them, both into
+// pooled buffers: the uncompressed records go back as soon as they are
+// compressed; the compressed bytes stay with the batch (b.zstdBuffer) until
+// releaseRequest, once the request that carries them is encoded.
+//
+// It does what RecordBatch.encodeRecords does for the other codecs, with
+// buffers of its own instead of the heap's.
+func (c *zstdCompressor) encodeRecords(b *RecordBatch) error {
+	records := recordsArray(b.Records)
+	var prep prepEncoder
+	if err := records.encode(&prep); err != nil {
+		return err
+	}
+	if prep.length < 0 || prep.length > int(MaxRequestSize) {
+		return PacketEncodingError{fmt.Sprintf("invalid record batch size (%d)", prep.length)}
+	}
+	raw := getZstdBuffer(prep.length)
+	defer putZstdBuffer(raw)
+	real := realEncoder{raw: raw.b[:prep.length]}
+	if err := records.encode(&real); err != nil {
+		return err
+	}
+	b.recordsLen = prep.length
+
+	out := getZstdBuffer(zstdCompressBound(prep.length))
+	compressed, err := c.compress(b.CompressionLevel, out.b, real.raw)
+	if err != nil {
+		putZstdBuffer(out)
+		return err
+	}
+	out.b = compressed
+	putZstdBuffer(b.zstdBuffer) // a batch compressed again: its old bytes are unreferenced
+	b.compressedRecords, b.zstdBuffer = compressed, out
+	return nil
 }
 
 // compressRequest compresses the zstd record batches of a produce request
@@ -59,13 +100,41 @@ func (c *zstdCompressor) compressRequest(req *ProduceRequest) {
 	if c == nil {
 		return
 	}
-	for _, partitions := range req.records {
-		for _, records := range partitions {
-			b := records.RecordBatch
-			if b == nil || b.zstd == nil || b.Codec != CompressionZSTD || b.compressedRecords != nil {
-				continue
+	for b := range zstdBatches(req) {
+		if b.compressedRecords == nil {
+			_ = c.encodeRecords(b)
+		}
+	}
+}
+
+// releaseRequest gives back the compressed bytes of a request's batches
+// once the request has been encoded into the bytes written to the broker
+// (or failed to be): nothing reads them after. Sending the request again
+// would compress its batches again, never read a released buffer.
+func (c *zstdCompressor) releaseRequest(req *ProduceRequest) {
+	if c == nil {
+		return
+	}
+	for b := range zstdBatches(req) {
+		if b.zstdBuffer != nil {
+			b.compressedRecords = nil
+			putZstdBuffer(b.zstdBuffer)
+			b.zstdBuffer = nil
+		}
+	}
+}
+
+// zstdBatches returns the record batches of req that a producer's
+// zstdCompressor compresses.
+func zstdBatches(req *ProduceRequest) iter.Seq[*RecordBatch] {
+	return func(yield func(*RecordBatch) bool) {
+		for _, partitions := range req.records {
+			for _, records := range partitions {
+				b := records.RecordBatch
+				if b != nil && b.zstd != nil && b.Codec == CompressionZSTD && !yield(b) {
+					return
+				}
 			}
-			_ = b.encodeRecords(&prepEncoder{})
 		}
 	}
 }

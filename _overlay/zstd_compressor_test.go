@@ -73,7 +73,7 @@ func TestZstdCompressorMetrics(t *testing.T) {
 	c := newTestZstdCompressor(t, conf)
 	src := zstdTestPayload(4 << 10)
 	for range 3 {
-		if _, err := c.compress(13, src); err != nil {
+		if _, err := c.compress(13, nil, src); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,7 +131,7 @@ func TestZstdMetricsSurviveSharedRegistry(t *testing.T) {
 	}
 	waited := make(chan error)
 	go func() {
-		_, err := b.compress(1, src) // b waits for it
+		_, err := b.compress(1, nil, src) // b waits for it
 		waited <- err
 	}()
 	zstdEventually(t, "b to wait", func() bool { return b.pool.waiters.Load() == 1 })
@@ -152,7 +152,7 @@ func TestZstdMetricsSurviveSharedRegistry(t *testing.T) {
 		t.Errorf("%s = %d, want the 1 that the closed producer built", zstdEncodersCreatedMetric, got)
 	}
 	for range 5 {
-		if _, err := b.compress(1, src); err != nil {
+		if _, err := b.compress(1, nil, src); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -258,7 +258,7 @@ func TestZstdPoolsFreed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.compress(CompressionLevelDefault, batch); err != nil {
+		if _, err := c.compress(CompressionLevelDefault, nil, batch); err != nil {
 			t.Fatal(err)
 		}
 		c.close()

@@ -37,8 +37,9 @@ const (
 	defines
 	// ifMentions: an if statement whose condition uses the identifier Name.
 	ifMentions
-	// calls: a statement that is only a call of the function or method
-	// Name, written as in the source: "p.metricsRegistry.UnregisterAll".
+	// calls: a statement that is a call of the function or method Name,
+	// written as in the source ("p.metricsRegistry.UnregisterAll"), or that
+	// assigns the result of one ("err := broker.AsyncProduce(...)").
 	calls
 )
 
@@ -59,7 +60,8 @@ func Defines(name string) *StmtMatch { return &StmtMatch{Kind: defines, Name: na
 // IfMentions matches an if statement whose condition uses the identifier name.
 func IfMentions(name string) *StmtMatch { return &StmtMatch{Kind: ifMentions, Name: name} }
 
-// Calls matches a statement that only calls fn, e.g. "p.registry.Close".
+// Calls matches a statement that calls fn, alone or assigning its result,
+// e.g. "p.registry.Close".
 func Calls(fn string) *StmtMatch { return &StmtMatch{Kind: calls, Name: fn} }
 
 func (m *StmtMatch) String() string {
@@ -315,11 +317,19 @@ func (m *StmtMatch) matches(s ast.Stmt) bool {
 		})
 		return mentioned
 	case calls:
-		es, ok := s.(*ast.ExprStmt)
-		if !ok {
+		var x ast.Expr
+		switch s := s.(type) {
+		case *ast.ExprStmt:
+			x = s.X
+		case *ast.AssignStmt:
+			if len(s.Rhs) != 1 {
+				return false
+			}
+			x = s.Rhs[0]
+		default:
 			return false
 		}
-		call, ok := es.X.(*ast.CallExpr)
+		call, ok := x.(*ast.CallExpr)
 		return ok && types.ExprString(call.Fun) == m.Name
 	}
 	return false

@@ -91,6 +91,14 @@ var edits = []Edit{
 `,
 	},
 	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "(*asyncProducer).newBrokerProducer", Stmt: Calls("broker.AsyncProduce")},
+		Where:  After,
+		Why:    "the request is encoded by then: its batches' compressed bytes go back to their pool",
+		Code: `			p.zstd.releaseRequest(request)
+`,
+	},
+	{
 		File:   "record_batch.go",
 		Anchor: Anchor{Type: "RecordBatch", Field: []string{"partialSize"}},
 		Where:  After,
@@ -99,18 +107,19 @@ var edits = []Edit{
 		// upstream line around it.
 		Code: `
 	// zstd is the handle of the producer that built the batch; nil
-	// compresses with the default pool.
-	zstd *zstdCompressor
+	// compresses with the default pool. zstdBuffer holds
+	// compressedRecords until the producer releases it.
+	zstd       *zstdCompressor
+	zstdBuffer *zstdBuffer
 `,
 	},
 	{
 		File:   "record_batch.go",
-		Anchor: Anchor{Func: "(*RecordBatch).encodeRecords", Stmt: AssignsTo("b.compressedRecords")},
+		Anchor: Anchor{Func: "(*RecordBatch).encodeRecords", Stmt: Defines("raw")},
 		Where:  Before,
-		Why:    "zstd batches of a producer compress through its bounded pool",
+		Why:    "zstd batches of a producer are encoded and compressed into pooled buffers, through its bounded encoder pool",
 		Code: `	if b.zstd != nil && b.Codec == CompressionZSTD {
-		b.compressedRecords, err = b.zstd.compress(b.CompressionLevel, raw)
-		return err
+		return b.zstd.encodeRecords(b)
 	}
 `,
 	},

@@ -35,10 +35,13 @@ func NewConfig() *Config {
 	// Other is set last.
 	c.Producer.Other = 2
 	c.reset()
+	n := c.count()
+	_ = n
 	return c
 }
 
-func (c *Config) reset() {}
+func (c *Config) reset()     {}
+func (c *Config) count() int { return 0 }
 
 func (c *Config) Validate() error {
 	if c.Producer.Other == CompressionZSTD {
