@@ -66,7 +66,7 @@ type forkBenchPool struct {
 func (f forkBenchPool) encode(dst, src []byte) []byte {
 	var buf *zstdBuffer
 	if f.buffers && dst == nil {
-		buf = getZstdBuffer(zstdCompressBound(len(src)))
+		buf = getZstdBuffer(len(src))
 		dst = buf.b
 	}
 	out, err := f.p.encode(f.m, dst, src)

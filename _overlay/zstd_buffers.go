@@ -56,14 +56,3 @@ func putZstdBuffer(buf *zstdBuffer) {
 	}
 	zstdBufferPools[class-zstdBufferMinClass].Put(buf)
 }
-
-// zstdCompressBound is the most bytes zstd may write for n bytes of input:
-// its documented ZSTD_compressBound, so that compressing into a buffer of
-// that size never grows it.
-func zstdCompressBound(n int) int {
-	bound := n + n>>8
-	if n < 128<<10 {
-		bound += (128<<10 - n) >> 11
-	}
-	return bound
-}

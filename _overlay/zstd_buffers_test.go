@@ -55,9 +55,9 @@ func TestZstdBatchBuffersLifetime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.releaseRequest(req)
+	releaseZstdBuffers(req)
 	if b.compressedRecords != nil || b.zstdBuffer != nil {
-		t.Fatal("releaseRequest left the batch holding its released bytes")
+		t.Fatal("releaseZstdBuffers left the batch holding its released bytes")
 	}
 	again, err := encode(req, nil)
 	if err != nil {
@@ -94,7 +94,7 @@ func TestZstdBatchAllocations(t *testing.T) {
 			if b.compressedRecords == nil {
 				t.Fatal("not compressed")
 			}
-			c.releaseRequest(req)
+			releaseZstdBuffers(req)
 		}
 		round()
 		perRound := make([]uint64, 21)

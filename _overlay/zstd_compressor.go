@@ -42,24 +42,36 @@ func (c *zstdCompressor) close() {
 	c.metrics.release()
 }
 
-// compress compresses a record batch's records, appending to dst. Batches
-// carry the producer's level; one at a level of another encoder (set by
-// hand on a batch) uses the default pool of that level.
+// compress compresses a record batch's records, appending to dst, waiting
+// for an encoder if need be. Batches carry the producer's level; one at a
+// level of another encoder (set by hand on a batch) uses the default pool
+// of that level.
 func (c *zstdCompressor) compress(level int, dst, src []byte) ([]byte, error) {
 	if zstdSpeed(level) != c.pool.key.speed {
-		return zstdCompressWithDefaults(c.metrics, level, dst, src)
+		return zstdDefaultPool(level).encodeNoWait(c.metrics, dst, src)
 	}
 	return c.pool.encode(c.metrics, dst, src)
+}
+
+// compressNoWait is compress for callers that hold a broker's lock.
+func (c *zstdCompressor) compressNoWait(level int, dst, src []byte) ([]byte, error) {
+	if zstdSpeed(level) != c.pool.key.speed {
+		return zstdDefaultPool(level).encodeNoWait(c.metrics, dst, src)
+	}
+	return c.pool.encodeNoWait(c.metrics, dst, src)
 }
 
 // encodeRecords encodes a batch's records and compresses them, both into
 // pooled buffers: the uncompressed records go back as soon as they are
 // compressed; the compressed bytes stay with the batch (b.zstdBuffer) until
-// releaseRequest, once the request that carries them is encoded.
+// releaseZstdBuffers, once the request that carries them is encoded.
 //
 // It does what RecordBatch.encodeRecords does for the other codecs, with
-// buffers of its own instead of the heap's.
-func (c *zstdCompressor) encodeRecords(b *RecordBatch) error {
+// buffers of its own instead of the heap's. compressRequest calls it for
+// every batch before the broker's lock is taken; RecordBatch.encodeRecords
+// calls it with wait false, under the lock, only for a batch whose
+// compression failed there (or that is encoded outside a producer's send).
+func (c *zstdCompressor) encodeRecords(b *RecordBatch, wait bool) error {
 	records := recordsArray(b.Records)
 	var prep prepEncoder
 	if err := records.encode(&prep); err != nil {
@@ -76,8 +88,14 @@ func (c *zstdCompressor) encodeRecords(b *RecordBatch) error {
 	}
 	b.recordsLen = prep.length
 
-	out := getZstdBuffer(zstdCompressBound(prep.length))
-	compressed, err := c.compress(b.CompressionLevel, out.b, real.raw)
+	// Room for the records: compressed they are smaller, but for a rare
+	// incompressible batch that EncodeAll grows.
+	out := getZstdBuffer(prep.length)
+	compress := c.compress
+	if !wait {
+		compress = c.compressNoWait
+	}
+	compressed, err := compress(b.CompressionLevel, out.b, real.raw)
 	if err != nil {
 		putZstdBuffer(out)
 		return err
@@ -102,17 +120,20 @@ func (c *zstdCompressor) compressRequest(req *ProduceRequest) {
 	}
 	for b := range zstdBatches(req) {
 		if b.compressedRecords == nil {
-			_ = c.encodeRecords(b)
+			_ = c.encodeRecords(b, true)
 		}
 	}
 }
 
-// releaseRequest gives back the compressed bytes of a request's batches
-// once the request has been encoded into the bytes written to the broker
-// (or failed to be): nothing reads them after. Sending the request again
-// would compress its batches again, never read a released buffer.
-func (c *zstdCompressor) releaseRequest(req *ProduceRequest) {
-	if c == nil {
+// releaseZstdBuffers gives back the compressed bytes of a produce request's
+// batches once the request has been encoded into the bytes to write (or
+// failed to be): nothing reads them after. Broker.sendInternal calls it
+// before writing the request, so before any response can lead to a retry,
+// which sends the same batches again: they compress again then, and never
+// read a released buffer.
+func releaseZstdBuffers(body protocolBody) {
+	req, ok := body.(*ProduceRequest)
+	if !ok {
 		return
 	}
 	for b := range zstdBatches(req) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,6 +42,8 @@ func TestZstdPoolConfigValidation(t *testing.T) {
 		{"idle zero", func(c *ZstdEncoderPoolConfig) { c.MaxIdleEncoders = 0 }, ""},
 		{"idle above in use", func(c *ZstdEncoderPoolConfig) { c.MaxIdleEncoders, c.MaxInUseEncoders = 1000, 2 }, ""},
 		{"idle time negative", func(c *ZstdEncoderPoolConfig) { c.MaxIdleTime = -time.Second }, "Producer.Zstd.MaxIdleTime"},
+		{"idle time too short", func(c *ZstdEncoderPoolConfig) { c.MaxIdleTime = time.Millisecond }, "Producer.Zstd.MaxIdleTime"},
+		{"idle time at its minimum", func(c *ZstdEncoderPoolConfig) { c.MaxIdleTime = 10 * time.Millisecond }, ""},
 		{"idle time zero is the default", func(c *ZstdEncoderPoolConfig) { c.MaxIdleTime = 0 }, ""},
 		{"zero value", func(c *ZstdEncoderPoolConfig) { *c = ZstdEncoderPoolConfig{} }, ""},
 	} {
@@ -99,6 +102,17 @@ func TestZstdCompressorMetrics(t *testing.T) {
 		if got != 0 {
 			t.Errorf("%s = %d without contention, want 0", name, got)
 		}
+	}
+}
+
+// TestZstdPoolConfigOnlyForZstd checks that Producer.Zstd is checked only
+// when the producer compresses with zstd, the only time it is used.
+func TestZstdPoolConfigOnlyForZstd(t *testing.T) {
+	c := NewConfig()
+	c.Producer.Compression = CompressionLZ4
+	c.Producer.Zstd.MaxInUseEncoders = -1
+	if err := c.Validate(); err != nil {
+		t.Errorf("an LZ4 producer's config rejected for its zstd limits: %v", err)
 	}
 }
 
@@ -438,5 +452,130 @@ func TestZstdLevelsShareEncoderPool(t *testing.T) {
 		if p != pools[0] {
 			t.Errorf("level %s has a pool of its own", fmt.Sprint([]int{3, 4, 5}[i]))
 		}
+	}
+}
+
+// TestZstdMetricsLeaveApplicationsMetrics registers the application's own
+// gauge under a zstd gauge's name: producers neither replace nor remove it.
+func TestZstdMetricsLeaveApplicationsMetrics(t *testing.T) {
+	conf := zstdTestConfig(1, 0, 1)
+	mine := metrics.NewGauge()
+	if err := conf.MetricRegistry.Register(zstdEncodersIdleMetric, mine); err != nil {
+		t.Fatal(err)
+	}
+	c, err := newZstdCompressor(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := conf.MetricRegistry.Get(zstdEncodersIdleMetric); got != mine {
+		t.Errorf("the application's %s was replaced by %T", zstdEncodersIdleMetric, got)
+	}
+	c.close()
+	if got := conf.MetricRegistry.Get(zstdEncodersIdleMetric); got != mine {
+		t.Errorf("the application's %s was removed when the producer closed", zstdEncodersIdleMetric)
+	}
+	if conf.MetricRegistry.Get(zstdEncodersInUseMetric) != nil {
+		t.Errorf("%s still registered after the producer closed", zstdEncodersInUseMetric)
+	}
+}
+
+// zstdValueRegistry is a registry that is not a pointer: it has no
+// identity for producers to share metrics by.
+type zstdValueRegistry struct{ metrics.Registry }
+
+func TestZstdMetricsNeedARegistryWithIdentity(t *testing.T) {
+	conf := zstdTestConfig(1, 0, 1)
+	registry := metrics.NewRegistry()
+	conf.MetricRegistry = zstdValueRegistry{registry}
+	c := newTestZstdCompressor(t, conf)
+	if c.metrics != nil || registry.Get(zstdEncodersCreatedMetric) != nil {
+		t.Error("zstd metrics registered in a registry that is not a pointer")
+	}
+	if _, err := c.compress(1, nil, []byte("still compresses")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestZstdRetriedBatchToAnotherBroker sends an idempotent producer's batch to
+// a broker that answers NOT_LEADER; the producer resends the same batch to
+// the new leader, from another goroutine. The batch's compressed bytes were
+// given back when the first request was encoded, before the response that
+// caused the retry: run with -race and -tags zstdpoison, a release racing
+// with the resend, or a resend reading released bytes, fails the test.
+func TestZstdRetriedBatchToAnotherBroker(t *testing.T) {
+	const topic = "zstd-retry"
+	first := NewMockBroker(t, 1)
+	second := NewMockBroker(t, 2)
+	defer first.Close()
+	defer second.Close()
+
+	var moved atomic.Bool
+	var resent atomic.Int64
+	metadata := func(version int16) *MetadataResponse {
+		m := &MetadataResponse{Version: version, ControllerID: first.BrokerID()}
+		m.AddBroker(first.Addr(), first.BrokerID())
+		m.AddBroker(second.Addr(), second.BrokerID())
+		leader := first.BrokerID()
+		if moved.Load() {
+			leader = second.BrokerID()
+		}
+		m.AddTopicPartition(topic, 0, leader, nil, nil, nil, ErrNoError)
+		return m
+	}
+	handler := func(produce func(*ProduceRequest) *ProduceResponse) requestHandlerFunc {
+		return func(req *request) encoderWithHeader {
+			switch body := req.body.(type) {
+			case *MetadataRequest:
+				return metadata(body.Version)
+			case *InitProducerIDRequest:
+				return &InitProducerIDResponse{Version: body.Version, ProducerID: 1000, ProducerEpoch: 1}
+			case *ProduceRequest:
+				return produce(body)
+			}
+			return nil
+		}
+	}
+	first.setHandler(handler(func(req *ProduceRequest) *ProduceResponse {
+		moved.Store(true)
+		res := &ProduceResponse{Version: req.Version}
+		res.AddTopicPartition(topic, 0, ErrNotLeaderForPartition)
+		return res
+	}))
+	second.setHandler(handler(func(req *ProduceRequest) *ProduceResponse {
+		resent.Add(1)
+		// The mock decoded the request, checking its CRC: verify the
+		// records too, which a released buffer would have corrupted.
+		batch := req.records[topic][0].RecordBatch
+		if len(batch.Records) != 1 || string(batch.Records[0].Value) != "resent intact" {
+			t.Errorf("the resent batch arrived as %d records", len(batch.Records))
+		}
+		res := &ProduceResponse{Version: req.Version}
+		res.AddTopicPartition(topic, 0, ErrNoError)
+		return res
+	}))
+
+	conf := zstdTestConfig(CompressionLevelDefault, 0, 1)
+	conf.ApiVersionsRequest = false
+	conf.Producer.Idempotent = true
+	conf.Net.MaxOpenRequests = 1
+	conf.Producer.RequiredAcks = WaitForAll
+	conf.Producer.Return.Successes = true
+	conf.Producer.Retry.Backoff = 0
+	producer, err := NewAsyncProducer([]string{first.Addr()}, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drainZstdPool(producer.(*asyncProducer).zstd.pool)
+	producer.Input() <- &ProducerMessage{Topic: topic, Value: StringEncoder("resent intact")}
+	select {
+	case <-producer.Successes():
+	case err := <-producer.Errors():
+		t.Fatal(err)
+	}
+	if err := producer.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if resent.Load() != 1 {
+		t.Errorf("%d requests reached the new leader, want 1", resent.Load())
 	}
 }

@@ -12,17 +12,21 @@ import (
 const zstdMaxEncodersLimit = 1 << 16
 
 // zstdDefaultMaxIdleTime is how long an idle encoder is kept by default.
-// Rebuilding one costs about 1.6 ms at the default level and up to about
-// 10 ms at level 19 (BenchmarkZstdEncoderBuild); keeping one costs 1.4 to
-// 37 MB (TestZstdEncoderRetainedBytes). A minute bounds the rebuilds of a
-// producer that sends less often than that to one per encoder per minute,
-// under 0.02% of a core, and returns an idle process's encoder memory
-// within 75 seconds.
+// Rebuilding one costs about 1 ms at the default level and 6 to 10 ms at
+// level 19 (BenchmarkZstdEncoderBuild, 2 vCPUs); keeping one costs 1.3 MB at
+// the default level and 36 MB at level 19 (TestZstdEncoderRetainedBytes). A
+// minute bounds the rebuilds of a producer that sends less often than that
+// to one per encoder per minute, under 0.02% of a core, and gives an idle
+// process's encoder memory back within 75 seconds.
 const zstdDefaultMaxIdleTime = time.Minute
 
+// zstdMinMaxIdleTime is the shortest MaxIdleTime: the reaper wakes every
+// quarter of it, and shorter times would wake it for nothing but rebuilds.
+const zstdMinMaxIdleTime = 10 * time.Millisecond
+
 // ZstdEncoderPoolConfig bounds the zstd encoders that producers build, keep
-// and use. A zstd encoder is large (1.4 MB at the default level, 37 MB at
-// level 19) and costly to build (1.6 to 10 ms), so encoders live in
+// and use. A zstd encoder is large (1.3 MB at the default level, 36 MB at
+// level 19) and costly to build (1 to 10 ms), so encoders live in
 // process-wide pools that every producer of the process configured alike
 // shares, whatever the number of producers and brokers.
 //
@@ -31,8 +35,8 @@ const zstdDefaultMaxIdleTime = time.Minute
 // levels share one pool and one bound.
 //
 //	Producer.CompressionLevel                   encoder
-//	1, 2                                        SpeedFastest
 //	CompressionLevelDefault, 3, 4, 5            SpeedDefault
+//	below 3 (other than the default)            SpeedFastest
 //	6 to 9                                      SpeedBetterCompression
 //	10 and above                                SpeedBestCompression
 //
@@ -64,7 +68,8 @@ type ZstdEncoderPoolConfig struct {
 	// 2 KiB batch. MaxIdleTime releases idle memory without that cost.
 	MaxIdleEncoders int
 	// MaxIdleTime is how long a pool keeps an encoder that no compression
-	// needed (1 minute by default; 0 selects the default). Such an encoder
+	// needed (1 minute by default; 0 selects the default; at least 10ms
+	// otherwise). Such an encoder
 	// is dropped within a quarter of that time after it expires, whether
 	// or not the pool is used again, and a later compression builds a new
 	// one; the bound does not change. Pools whose producers are all closed
@@ -93,9 +98,9 @@ func (c *ZstdEncoderPoolConfig) validate() error {
 	case c.MaxIdleEncoders > zstdMaxEncodersLimit:
 		return ConfigurationError(fmt.Sprintf(
 			"Producer.Zstd.MaxIdleEncoders must be <= %d (got %d)", zstdMaxEncodersLimit, c.MaxIdleEncoders))
-	case c.MaxIdleTime < 0:
+	case c.MaxIdleTime != 0 && c.MaxIdleTime < zstdMinMaxIdleTime:
 		return ConfigurationError(fmt.Sprintf(
-			"Producer.Zstd.MaxIdleTime must be >= 0, 0 for the default of %v (got %v)", zstdDefaultMaxIdleTime, c.MaxIdleTime))
+			"Producer.Zstd.MaxIdleTime must be at least %v, or 0 for the default of %v (got %v)", zstdMinMaxIdleTime, zstdDefaultMaxIdleTime, c.MaxIdleTime))
 	}
 	return nil
 }

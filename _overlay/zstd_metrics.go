@@ -30,7 +30,6 @@ const (
 // metrics. The last one to close unregisters them.
 type zstdMetricSet struct {
 	registry metrics.Registry
-	shared   bool // registry is the key of the set in zstdMetricSets
 
 	created   metrics.Counter
 	dropped   metrics.Counter
@@ -55,20 +54,21 @@ func acquireZstdMetricSet(registry metrics.Registry) *zstdMetricSet {
 	if registry == nil {
 		return nil
 	}
+	// The set is found by the registry's identity. Registries are pointers
+	// (go-metrics' own, and wrappers such as Sarama's cleanup registry);
+	// another kind has no identity to share a set by, and gets no zstd
+	// metrics rather than sets that would unregister each other's.
+	if reflect.TypeOf(registry).Kind() != reflect.Pointer {
+		return nil
+	}
 	zstdPools.mu.Lock()
 	defer zstdPools.mu.Unlock()
-	// A registry is a map key only if its type is comparable; the ones in
-	// go-metrics are pointers. Another gets a set per producer.
-	shared := reflect.TypeOf(registry).Comparable()
-	if shared {
-		if m := zstdMetricSets[registry]; m != nil {
-			m.refs++
-			return m
-		}
+	if m := zstdMetricSets[registry]; m != nil {
+		m.refs++
+		return m
 	}
 	m := &zstdMetricSet{
 		registry:  registry,
-		shared:    shared,
 		created:   metrics.GetOrRegisterCounter(zstdEncodersCreatedMetric, registry),
 		dropped:   metrics.GetOrRegisterCounter(zstdEncodersDroppedMetric, registry),
 		wait:      getOrRegisterHistogram(zstdEncoderWaitMetric, registry),
@@ -77,17 +77,33 @@ func acquireZstdMetricSet(registry metrics.Registry) *zstdMetricSet {
 		poolRefs:  make(map[*zstdEncoderPool]int),
 	}
 	m.pools.Store(new([]*zstdEncoderPool))
-	m.inUse = metrics.NewFunctionalGauge(m.sum((*zstdEncoderPool).inUse))
-	m.idle = metrics.NewFunctionalGauge(m.sum((*zstdEncoderPool).idleEncoders))
-	// A gauge left by someone else would report other pools: replace it.
-	registry.Unregister(zstdEncodersInUseMetric)
-	registry.Unregister(zstdEncodersIdleMetric)
-	_ = registry.Register(zstdEncodersInUseMetric, m.inUse)
-	_ = registry.Register(zstdEncodersIdleMetric, m.idle)
-	if shared {
-		zstdMetricSets[registry] = m
-	}
+	m.inUse = m.registerGauge(zstdEncodersInUseMetric, (*zstdEncoderPool).inUse)
+	m.idle = m.registerGauge(zstdEncodersIdleMetric, (*zstdEncoderPool).idleEncoders)
+	zstdMetricSets[m.registry] = m
 	return m
+}
+
+// zstdSumGauge is a gauge computed from the pools of a set. Its own type
+// tells a gauge of a set that is gone from one the application registered
+// under the same name.
+type zstdSumGauge struct{ value func() int64 }
+
+func (g *zstdSumGauge) Value() int64            { return g.value() }
+func (g *zstdSumGauge) Snapshot() metrics.Gauge { return metrics.GaugeSnapshot(g.Value()) }
+
+// Update does nothing: the gauge is computed.
+func (g *zstdSumGauge) Update(int64) {}
+
+// registerGauge registers a gauge summing f over the set's pools. A
+// zstdSumGauge left under the name sums other pools and is replaced; any
+// other metric there is the application's, and stays.
+func (m *zstdMetricSet) registerGauge(name string, f func(*zstdEncoderPool) int64) metrics.Gauge {
+	g := &zstdSumGauge{value: m.sum(f)}
+	if _, stale := m.registry.Get(name).(*zstdSumGauge); stale {
+		m.registry.Unregister(name)
+	}
+	_ = m.registry.Register(name, g)
+	return g
 }
 
 // release undoes one acquireZstdMetricSet; the last one unregisters the
@@ -101,7 +117,7 @@ func (m *zstdMetricSet) release() {
 	if m.refs--; m.refs > 0 {
 		return
 	}
-	if m.shared && zstdMetricSets[m.registry] == m {
+	if zstdMetricSets[m.registry] == m {
 		delete(zstdMetricSets, m.registry)
 	}
 	for name, metric := range map[string]any{
@@ -112,7 +128,8 @@ func (m *zstdMetricSet) release() {
 		zstdEncodersInUseMetric:    m.inUse,
 		zstdEncodersIdleMetric:     m.idle,
 	} {
-		if current := m.registry.Get(name); current != nil && reflect.TypeOf(current).Comparable() && current == metric {
+		// Our metrics are pointers: comparing cannot panic.
+		if m.registry.Get(name) == metric {
 			m.registry.Unregister(name)
 		}
 	}

@@ -31,8 +31,9 @@ import (
 // averaged 1.1 s against 27-36 ms here. Producers need predictable waits
 // more than those percent.
 //
-// Taking an idle encoder is one channel receive and one atomic add, and
-// allocates nothing; returning one is an atomic add and a channel send.
+// Taking an idle encoder is one channel receive and one atomic add (and a
+// look at the reaper's low-water mark), and allocates nothing; returning
+// one is an atomic add and a channel send.
 type zstdEncoderPool struct {
 	key   zstdPoolKey
 	opts  []zstd.EOption
@@ -88,8 +89,9 @@ func (p *zstdEncoderPool) bound() int64 {
 	return int64(min(zstdGOMAXPROCS(), cap(p.slots)))
 }
 
-// encode compresses src, appending to dst, with an encoder of the pool.
-// m receives the pool's events for the caller; it may be nil.
+// encode compresses src, appending to dst, with an encoder of the pool,
+// waiting for one if need be. m receives the pool's events for the caller;
+// it may be nil.
 func (p *zstdEncoderPool) encode(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
 	return p.encodeWith(m, dst, src, (*zstd.Encoder).EncodeAll)
 }
@@ -103,11 +105,42 @@ func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAl
 	if err != nil {
 		return nil, err
 	}
+	return p.lend(m, enc, dst, src, encodeAll)
+}
+
+// encodeNoWait compresses like encode, but where encode would wait it
+// builds an encoder outside the bound for this one compression, as
+// upstream does whenever its cache is empty. It serves compressions that
+// run while a request is encoded under its broker's lock, which must not
+// wait for encoders that other producers hold.
+func (p *zstdEncoderPool) encodeNoWait(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
+	enc, ok, err := p.tryGet(m)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return p.lend(m, enc, dst, src, (*zstd.Encoder).EncodeAll)
+	}
+	enc, err = zstd.NewWriter(nil, p.opts...)
+	if err != nil {
+		return nil, err
+	}
+	p.created.Add(1)
+	m.built()
+	dst = enc.EncodeAll(src, dst)
+	p.drop(m, 1)
+	return dst, nil
+}
+
+// lend runs encodeAll with enc, which the caller got from the pool, and
+// gives the encoder back, or only its permit if encodeAll panicked.
+func (p *zstdEncoderPool) lend(m *zstdMetricSet, enc *zstd.Encoder, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
 	done := false
 	defer func() {
 		if !done {
 			// The encoding panicked: the encoder may be half-way through
 			// a frame. Return its permit, never the encoder.
+			p.drop(m, 1)
 			enc = nil
 		}
 		p.put(m, enc)
@@ -120,18 +153,13 @@ func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAl
 // get returns an encoder that no one else uses until it is put back, waiting
 // while bound() encoders are lent out.
 func (p *zstdEncoderPool) get(m *zstdMetricSet) (*zstd.Encoder, error) {
-	select {
-	case enc := <-p.slots:
-		return p.took(m, enc)
-	default:
-	}
-	if p.mint() {
-		return p.took(m, nil)
+	if enc, ok, err := p.tryGet(m); ok {
+		return enc, err
 	}
 	start := time.Now()
 	p.waiters.Add(1)
-	// A permit released after the mint above failed but before this
-	// caller counted as a waiter was handed to no one: try once more.
+	// A permit released after tryGet's mint failed but before this caller
+	// counted as a waiter was handed to no one: try once more.
 	// releasePermit counts first and looks for waiters second, so one of
 	// the two sees the other.
 	if p.mint() {
@@ -142,6 +170,22 @@ func (p *zstdEncoderPool) get(m *zstdMetricSet) (*zstd.Encoder, error) {
 	p.waiters.Add(-1)
 	m.waited(time.Since(start))
 	return p.took(m, enc)
+}
+
+// tryGet returns an idle encoder, or builds one if fewer than bound() are
+// lent out; ok is false if it would have to wait. err is a failed build.
+func (p *zstdEncoderPool) tryGet(m *zstdMetricSet) (enc *zstd.Encoder, ok bool, err error) {
+	select {
+	case enc := <-p.slots:
+		enc, err = p.took(m, enc)
+		return enc, true, err
+	default:
+	}
+	if p.mint() {
+		enc, err = p.took(m, nil)
+		return enc, true, err
+	}
+	return nil, false, nil
 }
 
 // took accounts for what get obtained: an idle encoder, or with nil a

@@ -187,6 +187,40 @@ func TestZstdPoolPanicLeaksNothing(t *testing.T) {
 	if got := p.created.Load(); got > 5+2 {
 		t.Errorf("%d encoders created, want at most 5 (dropped) + 2 (the bound)", got)
 	}
+	if got, want := p.dropped.Load(), p.created.Load()-p.idleEncoders(); got != want {
+		t.Errorf("%d encoders dropped, want the %d built and not idle: a panic's encoder must count", got, want)
+	}
+}
+
+// TestZstdPoolNoWaitBuildsOutsideTheBound checks the path of compressions
+// under a broker's lock: with every encoder in use it builds one for the
+// compression instead of waiting, and keeps nothing beyond the bound.
+func TestZstdPoolNoWaitBuildsOutsideTheBound(t *testing.T) {
+	p := newZstdEncoderPool(zstdTestKey(3, 0, 1))
+	m := newTestZstdMetricSet(t)
+	held, err := p.get(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := zstdTestPayload(1 << 10)
+	out, err := p.encodeNoWait(m, nil, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := zstdDecompress(ZstdDecoderParams{}, nil, out, 0); err != nil || !bytes.Equal(got, src) {
+		t.Fatalf("round trip failed: %v", err)
+	}
+	if got := [3]int64{m.wait.Count(), m.created.Count(), m.dropped.Count()}; got != [3]int64{0, 2, 1} {
+		t.Errorf("waits, built, dropped = %v, want [0 2 1]", got)
+	}
+	p.put(m, held)
+	if _, err := p.encodeNoWait(m, nil, src); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.created.Count(); got != 2 {
+		t.Errorf("%d encoders built, want 2: an idle encoder serves the no-wait path", got)
+	}
+	drainZstdPool(p)
 }
 
 // TestZstdPoolBuildFailureReturnsPermit checks that an encoder that cannot

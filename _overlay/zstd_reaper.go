@@ -98,7 +98,14 @@ func (r *zstdReaper) run() {
 		for i := range r.quarters {
 			r.quarters[i] = max(r.quarters[i]-n, 0)
 		}
-		r.low.Add(-n)
+		// The dropped encoders were among the fewest idle, but a get may
+		// have lowered the mark meanwhile: never below zero.
+		for {
+			low := r.low.Load()
+			if r.low.CompareAndSwap(low, max(low-n, 0)) {
+				break
+			}
+		}
 		p.notifyDropped(n)
 	}
 

@@ -51,8 +51,10 @@ var edits = []Edit{
 		Where:  After,
 		Why:    "reject unusable limits with the other zstd checks",
 		Code: `
-	if err := c.Producer.Zstd.validate(); err != nil {
-		return err
+	if c.Producer.Compression == CompressionZSTD {
+		if err := c.Producer.Zstd.validate(); err != nil {
+			return err
+		}
 	}
 `,
 	},
@@ -91,11 +93,11 @@ var edits = []Edit{
 `,
 	},
 	{
-		File:   "async_producer.go",
-		Anchor: Anchor{Func: "(*asyncProducer).newBrokerProducer", Stmt: Calls("broker.AsyncProduce")},
+		File:   "broker.go",
+		Anchor: Anchor{Func: "(*Broker).sendInternal", Stmt: Defines("buf")},
 		Where:  After,
-		Why:    "the request is encoded by then: its batches' compressed bytes go back to their pool",
-		Code: `			p.zstd.releaseRequest(request)
+		Why:    "once a produce request is encoded, its zstd batches' compressed bytes go back to their pool; here, before the request is written, so before any response or retry of the same batch",
+		Code: `	releaseZstdBuffers(rb)
 `,
 	},
 	{
@@ -119,7 +121,7 @@ var edits = []Edit{
 		Where:  Before,
 		Why:    "zstd batches of a producer are encoded and compressed into pooled buffers, through its bounded encoder pool",
 		Code: `	if b.zstd != nil && b.Codec == CompressionZSTD {
-		return b.zstd.encodeRecords(b)
+		return b.zstd.encodeRecords(b, false)
 	}
 `,
 	},
