@@ -54,9 +54,26 @@ func TestVersionSchemeWithTheGoCommand(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	// consumer writes a main module that requires upstream v1.2.3, with
-	// extra go.mod lines, importing upstream and deps.
-	consumer := func(gomod string, deps ...string) string {
+	goFails := func(dir string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command("go", args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Fatalf("go %s in %s succeeded:\n%s", strings.Join(args, " "), dir, out)
+		}
+		return string(out)
+	}
+	// ciCheck runs docs/adopting.md's check for CI in dir.
+	ciCheck := func(dir string) (string, error) {
+		cmd := exec.Command("sh", "-c", strings.ReplaceAll(docsCICheck(t), "github.com/IBM/sarama", "example.com/up"))
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	// writeConsumer writes a main module that requires upstream v1.2.3,
+	// with extra go.mod lines, importing upstream and deps.
+	writeConsumer := func(gomod string, deps ...string) string {
 		dir := t.TempDir()
 		imports, calls := `"example.com/up"`, "up.Version()"
 		for _, d := range deps {
@@ -67,6 +84,10 @@ func TestVersionSchemeWithTheGoCommand(t *testing.T) {
 			"go.mod":  "module example.com/consumer\n\ngo 1.21\n\nrequire example.com/up v1.2.3\n" + gomod,
 			"main.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t" + imports + "\n)\n\nfunc main() { fmt.Println(" + calls + ") }\n",
 		})
+		return dir
+	}
+	consumer := func(gomod string, deps ...string) string {
+		dir := writeConsumer(gomod, deps...)
 		goCmd(dir, "mod", "tidy")
 		return dir
 	}
@@ -80,6 +101,9 @@ func TestVersionSchemeWithTheGoCommand(t *testing.T) {
 	// Pre-releases sort before their release, numeric identifiers as numbers.
 	expect("versions of the published fork", goCmd(proxy, "list", "-m", "-versions", testModule), testModule+" v1.2.3-zstd.1 v1.2.3-zstd.2 v1.2.3-zstd.10")
 	expect("versions of upstream", goCmd(proxy, "list", "-m", "-versions", "example.com/up"), "example.com/up v1.2.3-zstd.1 v1.2.3 v1.3.0")
+	// Build metadata does not make a version the go command takes.
+	mustContain(t, "go mod tidy with build metadata", goFails(writeConsumer("\nreplace example.com/up => "+testModule+" v1.2.3+zstd.1\n"), "mod", "tidy"),
+		testModule, "v1.2.3+zstd.1")
 
 	// Published under upstream's path, the fork loses to upstream's release
 	// as soon as any dependency requires it.
@@ -94,6 +118,9 @@ func TestVersionSchemeWithTheGoCommand(t *testing.T) {
 	dir = consumer(unversioned, "depnew")
 	expect("unversioned replace, selected", goCmd(dir, "list", "-m", "example.com/up"), "example.com/up v1.3.0 => "+testModule+" v1.2.3-zstd.1")
 	expect("unversioned replace, run", goCmd(dir, "run", "."), "fork | fork")
+	if out, err := ciCheck(dir); err == nil || out != "example.com/up v1.3.0 is selected but the fork is v1.2.3-zstd.1" {
+		t.Errorf("the CI check, another upstream selected: %v, %q", err, out)
+	}
 
 	// A replace of v1.2.3 only stops applying once v1.3.0 is selected.
 	dir = consumer("\nreplace example.com/up v1.2.3 => "+testModule+" v1.2.3-zstd.1\n", "depnew")
@@ -103,10 +130,37 @@ func TestVersionSchemeWithTheGoCommand(t *testing.T) {
 	// go get -u upgrades the require to upstream's latest release and leaves
 	// the replace as it is; go list -m -u shows later fork revisions.
 	dir = consumer(unversioned)
+	if out, err := ciCheck(dir); err != nil || out != "" {
+		t.Errorf("the CI check, the fork's upstream selected: %v, %q", err, out)
+	}
 	goCmd(dir, "get", "-u", "./...")
 	expect("after go get -u", goCmd(dir, "list", "-m", "example.com/up"), "example.com/up v1.3.0 => "+testModule+" v1.2.3-zstd.1")
 	expect("go list -m -u", goCmd(dir, "list", "-m", "-u", "example.com/up"), "example.com/up v1.3.0 => "+testModule+" v1.2.3-zstd.1 [v1.2.3-zstd.10]")
 	expect("run after go get -u", goCmd(dir, "run", "."), "fork")
+}
+
+// docsCICheck is the shell command docs/adopting.md gives as a check for
+// CI: the indented lines from the one that starts with "go list -m -f".
+func docsCICheck(t *testing.T) string {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "adopting.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmd []string
+	for _, line := range strings.Split(string(doc), "\n") {
+		code, indented := strings.CutPrefix(line, "    ")
+		switch {
+		case len(cmd) == 0 && indented && strings.HasPrefix(code, "go list -m -f"):
+			cmd = append(cmd, code)
+		case len(cmd) > 0 && indented:
+			cmd = append(cmd, code)
+		case len(cmd) > 0:
+			return strings.Join(cmd, "\n")
+		}
+	}
+	t.Fatal("docs/adopting.md has no check for CI starting with go list -m -f")
+	return ""
 }
 
 // serveModule writes module version m with files into the proxy directory
