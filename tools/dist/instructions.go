@@ -29,10 +29,7 @@ func writeInstructions(w io.Writer, res Result, fallback string) error {
 	fmt.Fprintf(&b, "In the consumer's go.mod, keep its require of %s (e.g. %s) and add:\n\n", res.Fork.ModulePath, res.Fork.Upstream)
 	fmt.Fprintf(&b, "\treplace %s => %s %s\n\n", res.Fork.ModulePath, res.Target.Path, res.Target.Version)
 
-	proxy := fileURL(root)
-	if fallback != "" {
-		proxy += "," + fallback
-	}
+	proxy := consumerGOPROXY(fileURL(root), fallback)
 	fmt.Fprintf(&b, "Build it with this environment (GONOSUMDB: the public checksum database cannot know %s):\n\n", res.Target.Path)
 	fmt.Fprintf(&b, "\tGOPROXY=%s\n", proxy)
 	fmt.Fprintf(&b, "\tGONOSUMDB=%s\n\n", res.Target.Path)
@@ -42,6 +39,20 @@ func writeInstructions(w io.Writer, res Result, fallback string) error {
 	fmt.Fprintf(&b, "\t%s %s/go.mod %s\n", res.Target.Path, res.Target.Version, res.ModHash)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// consumerGOPROXY puts the proxy directory's URL in front of the GOPROXY
+// list the consumer uses, unless the list has it already.
+func consumerGOPROXY(dirURL, fallback string) string {
+	if fallback == "" {
+		return dirURL
+	}
+	for _, p := range strings.FieldsFunc(fallback, func(r rune) bool { return r == ',' || r == '|' }) {
+		if p == dirURL {
+			return fallback
+		}
+	}
+	return dirURL + "," + fallback
 }
 
 // fileURL is the file:// URL of the directory dir, as GOPROXY takes it:

@@ -71,6 +71,23 @@ func TestRunPrintsWhatAConsumerNeeds(t *testing.T) {
 	mustContain(t, "stdout of a second run", stdout.String(), "already published with this content")
 }
 
+func TestConsumerGOPROXY(t *testing.T) {
+	const dir = "file:///srv/dist"
+	for fallback, want := range map[string]string{
+		"https://proxy.golang.org,direct":             dir + ",https://proxy.golang.org,direct",
+		"https://a.example.com|https://b.example.com": dir + ",https://a.example.com|https://b.example.com",
+		"off":                                    dir + ",off",
+		"":                                       dir,
+		dir + ",https://proxy.golang.org,direct": dir + ",https://proxy.golang.org,direct", // set up already
+		"https://a.example.com|" + dir:           "https://a.example.com|" + dir,
+		"file:///srv/dist2":                      dir + ",file:///srv/dist2",
+	} {
+		if got := consumerGOPROXY(dir, fallback); got != want {
+			t.Errorf("consumerGOPROXY(%q) = %q, want %q", fallback, got, want)
+		}
+	}
+}
+
 func TestFileURL(t *testing.T) {
 	for dir, want := range map[string]string{
 		"/srv/go proxy/dist": "file:///srv/go%20proxy/dist",
