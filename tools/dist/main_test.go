@@ -71,7 +71,7 @@ func TestRunPrintsWhatAConsumerNeeds(t *testing.T) {
 	mustContain(t, "stdout of a second run", stdout.String(), "already published with this content")
 }
 
-func TestConsumerGOPROXY(t *testing.T) {
+func TestPrintedGOPROXY(t *testing.T) {
 	const dir = "file:///srv/dist"
 	for fallback, want := range map[string]string{
 		"https://proxy.golang.org,direct":             dir + ",https://proxy.golang.org,direct",
