@@ -20,7 +20,7 @@ BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-2
 RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 
 .PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
-	test-fork-repeat test-functional bench pr lint clean
+	test-fork-repeat test-functional test-dist dist dist-args bench pr lint clean
 
 all: compare
 
@@ -40,7 +40,7 @@ compare: fork
 compare-full: fork
 	$(GO) run ./tools/loadgen/compare -png build/compare.png
 
-test: test-tools test-fork test-fork-race test-fork-repeat test-functional
+test: test-tools test-fork test-fork-race test-fork-repeat test-functional test-dist
 
 # This repository's own packages: the assembler and the load generator.
 test-tools:
@@ -59,6 +59,11 @@ test-fork-race: fork
 # The fork's zstd tests own their state (process-wide pools): twice in a row.
 test-fork-repeat: fork
 	cd $(FORK) && $(GOTESTSUM) --format pkgname --packages=. -- -count=2 -run Zstd
+
+# A consumer module builds and runs a program against the fork published by
+# tools/dist, from an empty module cache (see tools/dist/consumer_test.go).
+test-dist: fork
+	$(GOTESTSUM) --format testname -- -count=1 -tags distconsumer -run '^TestConsumer' ./tools/dist -fork $(CURDIR)/$(FORK)
 
 test-functional: modfiles
 	$(GOTESTSUM) --format testname -- -count=1 -race -modfile=build/fork.mod -tags 'saramazstd zstdpoison' ./functional
@@ -84,6 +89,20 @@ bench: fork
 	$(GO) run ./tools/benchtable $(BENCH_DIR)/raw.txt > $(BENCH_DIR)/table.md
 	cat $(BENCH_DIR)/table.md
 
+# The fork as a module in a module proxy directory (build/dist), under a
+# module path and version of yours, e.g.
+# make dist MODULE=example.com/acme/sarama-zstd VERSION=v1.61.1-zstd.1
+# Prints the consumer's replace line and environment; see docs/adopting.md.
+# DISTFLAGS passes more flags (-out, -time, -allow-dirty, -overwrite).
+dist: dist-args fork
+	$(GO) run ./tools/dist -module '$(MODULE)' -version '$(VERSION)' $(DISTFLAGS)
+
+# There is no default module path or version: refuse before assembling.
+dist-args:
+	@test -n "$(MODULE)" -a -n "$(VERSION)" || { \
+		echo "usage: make dist MODULE=<module path> VERSION=<version>, e.g." >&2; \
+		echo "       make dist MODULE=example.com/acme/sarama-zstd VERSION=v1.61.1-zstd.1" >&2; exit 2; }
+
 # The upstream pull request under build/pr (patch, repository, description).
 pr:
 	$(GO) run ./tools/assemble -pr
@@ -95,7 +114,9 @@ lint: modfiles
 	test -z "$$(gofmt -l . _overlay)" || { gofmt -l . _overlay; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -modfile=build/fork.mod -tags saramazstd ./functional/... ./tools/loadgen/...
+	$(GO) vet -tags distconsumer ./tools/dist
 	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags distconsumer ./tools/dist
 	cd $(FORK) && $(GO) vet . && $(STATICCHECK) . | { grep -E '^[^:]*zstd[^:]*\.go:' || true; } | tee /dev/stderr | { ! read -r _; }
 	rm -rf build/lintmod && mkdir -p build/lintmod/tools
 	sed 's#=> ./build/sarama#=> $(CURDIR)/build/sarama#' build/fork.mod > build/lintmod/go.mod
