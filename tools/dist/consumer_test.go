@@ -43,8 +43,8 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("MaxInUseEncoders=%d MaxIdleEncoders=%d valid\n", conf.Producer.Zstd.MaxInUseEncoders, conf.Producer.Zstd.MaxIdleEncoders)
-	conf.Producer.Zstd.MaxInUseEncoders = 0
-	fmt.Println("MaxInUseEncoders=0:", conf.Validate())
+	conf.Producer.Zstd.MaxInUseEncoders = -1
+	fmt.Println("MaxInUseEncoders=-1:", conf.Validate())
 }
 `
 
@@ -153,8 +153,8 @@ func TestConsumerBuildsAgainstThePublishedFork(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) != 2 || lines[0] != "MaxInUseEncoders=3 MaxIdleEncoders=2 valid" ||
-		!strings.HasPrefix(lines[1], "MaxInUseEncoders=0: ") || !strings.Contains(lines[1], "Producer.Zstd.MaxInUseEncoders") {
-		t.Errorf("the consumer printed:\n%s\nwant the settings accepted, then MaxInUseEncoders=0 refused naming the field", out)
+		!strings.HasPrefix(lines[1], "MaxInUseEncoders=-1: ") || !strings.Contains(lines[1], "Producer.Zstd.MaxInUseEncoders") {
+		t.Errorf("the consumer printed:\n%s\nwant the settings accepted, then MaxInUseEncoders=-1 refused naming the field", out)
 	}
 	// The binary records the replacement and the hash go.sum pinned.
 	mustContain(t, "go version -m", goCmd("version", "-m", bin), "=>\t"+modPath+"\t"+version+"\t"+strings.Fields(sums[0])[2])
