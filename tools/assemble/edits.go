@@ -147,6 +147,25 @@ var edits = []Edit{
 	},
 	{
 		File:   "sarama.go",
+		Anchor: Anchor{Var: "MaxDecompressedBatchSize"},
+		Where:  DocEnd,
+		Why:    "say what the fork changes in decompression, where the bound is documented",
+		Code: `	//
+	// In sarama-zstd, whatever this bound, the content size a zstd frame
+	// declares no longer decides what is allocated: a frame whose blocks
+	// cannot hold what it declares is refused before decoding, and a claim
+	// over 1 MiB is checked against the bytes decoded instead of allocated
+	// up front. The default of 0 still lets a valid batch inflate as far as
+	// its data does: zstd reaches some 32000:1, 32 GiB from a 1 MiB batch.
+	// If producers you do not trust write the topics you consume, set a
+	// bound larger than any batch your producers write. A partition
+	// consumer reports a batch it cannot decompress, or one over the bound,
+	// on Errors() as a ConsumerError wrapping a *BatchDecompressionError,
+	// and goes on after it: that batch is not delivered.
+`,
+	},
+	{
+		File:   "sarama.go",
 		Anchor: Anchor{TableRow: "compression-ratio-for-topic-<topic>"},
 		Where:  After,
 		Why:    "list the pool's metrics in the package documentation's table of producer metrics",
