@@ -9,6 +9,8 @@ BENCH_DIR  := build/bench
 BENCHROUNDS ?= 6
 BENCHTIME   ?= 2s
 BENCH       ?= BenchmarkZstdPool
+FUZZ        ?= FuzzZstdDecompress
+FUZZTIME    ?= 10m
 
 # Tools run at pinned versions through the module proxy (checksum-verified).
 GOTESTSUM   := $(GO) run gotest.tools/gotestsum@v1.13.0
@@ -20,7 +22,7 @@ BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-2
 RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 
 .PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
-	test-functional bench pr lint clean
+	test-fuzz test-functional fuzz bench pr lint clean
 
 all: compare
 
@@ -40,7 +42,7 @@ compare: fork
 compare-full: fork
 	$(GO) run ./tools/loadgen/compare -png build/compare.png
 
-test: test-tools test-fork test-fork-race test-functional
+test: test-tools test-fork test-fork-race test-fuzz test-functional
 
 # This repository's own packages: the assembler and the load generator.
 test-tools:
@@ -53,6 +55,18 @@ test-fork: fork
 
 test-fork-race: fork
 	cd $(FORK) && $(GOTESTSUM) --format pkgname $(RERUN) --packages=. -- -count=1 -race
+
+# The zstd decoder's fuzz target (_overlay/zstd_decoder_test.go), briefly;
+# make fuzz runs it for FUZZTIME (FUZZ names another target). Minimizing a
+# new input is capped so that the brief run keeps fuzzing. An input that
+# fails is written under $(FORK)/testdata/fuzz/: move it to
+# _overlay/testdata/fuzz/ to keep it as a regression seed (make fork refuses
+# to replace the fork while it is there).
+test-fuzz: fork
+	cd $(FORK) && $(GO) test -run '^$$' -fuzz '^FuzzZstdDecompress$$' -fuzztime 15s -fuzzminimizetime 50x .
+
+fuzz: fork
+	cd $(FORK) && $(GO) test -run '^$$' -fuzz '^$(FUZZ)$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s .
 
 test-functional: modfiles
 	$(GOTESTSUM) --format testname -- -count=1 -race -modfile=build/fork.mod -tags saramazstd ./functional
