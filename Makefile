@@ -66,7 +66,7 @@ test-fuzz: fork
 	cd $(FORK) && $(GO) test -run '^$$' -fuzz '^FuzzZstdDecompress$$' -fuzztime 15s -fuzzminimizetime 50x .
 
 fuzz: fork
-	cd $(FORK) && $(GO) test -run '^$$' -fuzz '^$(FUZZ)$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s .
+	cd $(FORK) && $(GO) test -run '^$$' -fuzz '^$(FUZZ)$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -timeout 0 .
 
 test-functional: modfiles
 	$(GOTESTSUM) --format testname -- -count=1 -race -modfile=build/fork.mod -tags saramazstd ./functional
