@@ -71,7 +71,7 @@ const zstdTrustedClaim = 1 << 20
 func zstdDecompress(params ZstdDecoderParams, dst, src []byte, maxDecodedSize int) ([]byte, error) {
 	dec, err := zstdDecoderFor(zstdDecoderKey{params, maxDecodedSize})
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	frames, trusted, err := zstdCheckFrames(src, cap(dst)-len(dst), maxDecodedSize)
 	if err != nil {
