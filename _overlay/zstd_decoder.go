@@ -1,6 +1,10 @@
 package sarama
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -8,6 +12,12 @@ import (
 
 // ZstdDecoderParams selects the zstd decoders used by zstdDecompress.
 type ZstdDecoderParams struct{}
+
+// ErrMalformedZstdFrame is wrapped by the error zstdDecompress returns for
+// zstd data that cannot be decoded: truncated, corrupt, or declaring more
+// content than its blocks can hold. Test for it with errors.Is; the error's
+// text names the frame and the content size it claims.
+var ErrMalformedZstdFrame = errors.New("kafka: malformed zstd frame")
 
 // zstdDecoderKey includes the size bound because a decoder's memory limit is
 // fixed when it is built.
@@ -21,15 +31,364 @@ var (
 	zstdDecodersBuild sync.Mutex
 )
 
+// Sizes from the zstd format (RFC 8878, section 3.1.1).
+const (
+	zstdBlockHeaderSize = 3
+	zstdChecksumSize    = 4
+	// zstdMaxBlockSize is the most one block can decode to, whatever its
+	// type and the frame's window (Block_Maximum_Size is at most 128 KiB).
+	zstdMaxBlockSize = 128 << 10
+)
+
+// zstdTrustedClaim is the largest content size a frame may declare and have
+// the decoder allocate it up front, before a byte of it has been decoded.
+//
+// klauspost/compress's DecodeAll makes dst room for the Frame_Content_Size of
+// each frame before decoding it, bounded only by the decoder's memory limit
+// (64 GiB unless WithDecoderMaxMemory lowers it). Nothing in the frame backs
+// the claim: 18 bytes can declare 48 GiB, and the allocation alone kills the
+// process. Up to this size the claim is allowed to drive the allocation,
+// since it is the bounded slack the fix may keep: it gives valid batches up
+// to 1 MiB, the largest a Sarama producer builds with default settings
+// (Producer.MaxMessageBytes), one exact allocation as before. A larger claim
+// is trusted only when dst already has room for it; otherwise the frame is
+// decoded with its claim hidden from the decoder (zstdDecodeHidingClaim), so
+// that memory grows with the bytes actually decoded, and the claim is checked
+// once decoding is done.
+const zstdTrustedClaim = 1 << 20
+
 // zstdDecompress decompresses src, appending to dst. A maxDecodedSize above
-// zero makes output larger than it an error. Decoders are shared: DecodeAll
-// is safe for concurrent use and decoders are few (one per size bound).
+// zero makes output larger than it an error wrapping
+// zstd.ErrDecoderSizeExceeded. Other failures wrap ErrMalformedZstdFrame. On
+// error, dst is returned as it was given: partial output, and any buffer
+// grown for it, is dropped.
+//
+// Decoders are shared: DecodeAll is safe for concurrent use and decoders are
+// few (one per size bound). Whatever the bound, the content size a frame
+// declares never decides how much is allocated beyond zstdTrustedClaim (see
+// there): claims that the frame's blocks cannot hold are rejected before
+// decoding, and larger ones are verified against the decoded bytes.
 func zstdDecompress(params ZstdDecoderParams, dst, src []byte, maxDecodedSize int) ([]byte, error) {
 	dec, err := zstdDecoderFor(zstdDecoderKey{params, maxDecodedSize})
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	return dec.DecodeAll(src, dst)
+	frames, trusted, err := zstdCheckFrames(src, cap(dst)-len(dst), maxDecodedSize)
+	if err != nil {
+		return dst, err
+	}
+	if trusted {
+		// Every claim is small or fits in dst: one DecodeAll, as upstream.
+		out, err := dec.DecodeAll(src, dst)
+		if err != nil {
+			return dst, zstdDecodeError(err, src, frames)
+		}
+		return out, nil
+	}
+	return zstdDecodeFrames(params, dec, dst, src, maxDecodedSize)
+}
+
+// zstdCheckFrames scans every frame of src without decoding it and rejects
+// the data if a frame is truncated, malformed, or declares more content than
+// its blocks can hold, or, with a bound, more than the bound. It reports the
+// number of frames and whether DecodeAll may see every claim: those that are
+// at most zstdTrustedClaim, or that together fit in the spare capacity of
+// dst.
+func zstdCheckFrames(src []byte, spare, maxDecodedSize int) (frames int, trusted bool, err error) {
+	trusted = true
+	var claimed uint64
+	for pos := 0; pos < len(src); {
+		f, err := zstdScanFrame(src[pos:], pos)
+		if err != nil {
+			return frames, false, err
+		}
+		pos += f.size
+		if f.header.Skippable {
+			continue
+		}
+		frames++
+		if !f.header.HasFCS {
+			continue
+		}
+		fcs := f.header.FrameContentSize
+		if maxDecodedSize > 0 && fcs > uint64(maxDecodedSize) {
+			return frames, false, fmt.Errorf("zstd frame at byte %d declares %d bytes, more than the limit of %d: %w",
+				f.at, fcs, maxDecodedSize, zstd.ErrDecoderSizeExceeded)
+		}
+		claimed += fcs
+		if fcs > zstdTrustedClaim && claimed > uint64(spare) {
+			trusted = false
+		}
+	}
+	return frames, trusted, nil
+}
+
+// zstdDecodeFrames decodes src one frame at a time, hiding from the decoder
+// each claim that zstdCheckFrames would not trust, and counts the output of
+// every frame against maxDecodedSize. zstdCheckFrames has accepted src.
+func zstdDecodeFrames(params ZstdDecoderParams, dec *zstd.Decoder, dst, src []byte, maxDecodedSize int) ([]byte, error) {
+	out := dst
+	for pos := 0; pos < len(src); {
+		f, err := zstdScanFrame(src[pos:], pos)
+		if err != nil {
+			return dst, err
+		}
+		frame := src[pos : pos+f.size]
+		pos += f.size
+		if f.header.Skippable {
+			continue
+		}
+		produced := len(out) - len(dst)
+		fcs := f.header.FrameContentSize
+		if maxDecodedSize > 0 && f.header.HasFCS && fcs > uint64(maxDecodedSize-produced) {
+			return dst, fmt.Errorf("zstd frame at byte %d declares %d bytes, more than the %d left of the limit of %d: %w",
+				f.at, fcs, maxDecodedSize-produced, maxDecodedSize, zstd.ErrDecoderSizeExceeded)
+		}
+		if !f.header.HasFCS || fcs <= zstdTrustedClaim || fcs <= uint64(cap(out)-len(out)) {
+			out, err = dec.DecodeAll(frame, out)
+		} else {
+			out, err = zstdDecodeHidingClaim(params, dec, frame, &f, out, maxDecodedSize)
+		}
+		if err != nil {
+			return dst, f.wrap(err)
+		}
+		// The decoder bounds each call, not the frames together.
+		if maxDecodedSize > 0 && len(out)-len(dst) > maxDecodedSize {
+			return dst, fmt.Errorf("zstd data decodes to more than the limit of %d bytes at the frame at byte %d: %w",
+				maxDecodedSize, f.at, zstd.ErrDecoderSizeExceeded)
+		}
+	}
+	return out, nil
+}
+
+// zstdScratch holds the copies of frames that zstdDecodeHidingClaim rewrites.
+var zstdScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// zstdDecodeHidingClaim decodes one frame whose declared content size is too
+// large to allocate on trust. It decodes a copy of the frame whose header
+// declares no content size, so that the decoder grows dst with the bytes it
+// decodes, then checks that they are as many as the frame declared.
+//
+// The copy's only other change is the window of a single-segment frame,
+// which is the declared content size and must now be written as a
+// Window_Descriptor: the smallest window it can express that holds the
+// content, at most 1/8 larger. A decoder refuses windows larger than its
+// bound, so when that window exceeds maxDecodedSize the frame is decoded
+// with the decoder of the window its bound rounds up to, and the caller's
+// check of the output against maxDecodedSize applies the bound; the decoder
+// may then decode up to 1/8 past it before it stops.
+func zstdDecodeHidingClaim(params ZstdDecoderParams, dec *zstd.Decoder, frame []byte, f *zstdFrame, dst []byte, maxDecodedSize int) ([]byte, error) {
+	h := &f.header
+	var wd byte
+	if h.SingleSegment {
+		var window uint64
+		var ok bool
+		if wd, window, ok = zstdWindowFor(h.FrameContentSize); !ok {
+			return dst, f.malformed("a single segment larger than the largest window", zstd.ErrWindowSizeExceeded)
+		}
+		if maxDecodedSize > 0 && window > uint64(maxDecodedSize) {
+			_, bound, _ := zstdWindowFor(uint64(maxDecodedSize))
+			var err error
+			if dec, err = zstdDecoderFor(zstdDecoderKey{params, int(bound)}); err != nil {
+				return dst, err
+			}
+		}
+	}
+	bufp := zstdScratch.Get().(*[]byte)
+	defer zstdScratch.Put(bufp)
+	buf := append((*bufp)[:0], frame[:4]...) // magic number
+	// Frame_Header_Descriptor without Frame_Content_Size_Flag and
+	// Single_Segment_Flag; the checksum and dictionary flags stay.
+	fhd := frame[4]
+	buf = append(buf, fhd&^0xe0)
+	dictAt := 5
+	if h.SingleSegment {
+		buf = append(buf, wd)
+	} else {
+		buf = append(buf, frame[5]) // Window_Descriptor
+		dictAt = 6
+	}
+	dictIDSize := [4]int{0, 1, 2, 4}[fhd&3]
+	buf = append(buf, frame[dictAt:dictAt+dictIDSize]...)
+	buf = append(buf, frame[h.HeaderSize:]...)
+	*bufp = buf
+
+	out, err := dec.DecodeAll(buf, dst)
+	if err != nil {
+		return dst, err
+	}
+	if got := uint64(len(out) - len(dst)); got != h.FrameContentSize {
+		return dst, f.malformed(fmt.Sprintf("decodes to %d bytes", got), zstd.ErrFrameSizeMismatch)
+	}
+	return out, nil
+}
+
+// zstdWindowFor returns the Window_Descriptor of the smallest window of at
+// least n bytes (and at least the minimum of 1 KiB), and that window: 2 to the
+// power 10 plus the descriptor's exponent, plus eighths of it by its mantissa
+// (RFC 8878, section 3.1.1.1.2). ok is false if no window is that large.
+func zstdWindowFor(n uint64) (wd byte, window uint64, ok bool) {
+	for exp := range uint64(32) {
+		base := uint64(1) << (10 + exp)
+		for mantissa := range uint64(8) {
+			if window = base + base/8*mantissa; window >= n {
+				return byte(exp<<3 | mantissa), window, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// zstdFrame is what zstdScanFrame learns of a frame without decoding it.
+type zstdFrame struct {
+	header zstd.Header
+	at     int // offset of the frame in the data being decompressed
+	size   int // bytes from the magic number to the end of the frame
+	blocks int
+	// maxContent is the most the blocks can decode to: the size of raw and
+	// RLE blocks, the Block_Maximum_Size for compressed ones, each at most
+	// that maximum: 128 KiB, or the window if it is smaller.
+	maxContent uint64
+}
+
+// zstdScanFrame reads the frame at the start of in, at offset at of the data,
+// by its headers alone: the frame header, then each block header (RFC 8878,
+// section 3.1.1.2), whose sizes lead from one block to the next, then the
+// checksum. It decodes nothing and allocates nothing.
+func zstdScanFrame(in []byte, at int) (zstdFrame, error) {
+	f := zstdFrame{at: at}
+	if err := f.header.Decode(in); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return f, f.malformed(fmt.Sprintf("truncated in its header: %d bytes left", len(in)), err)
+		}
+		return f, f.malformed("bad header", err)
+	}
+	if f.header.Skippable {
+		size := uint64(f.header.HeaderSize) + uint64(f.header.SkippableSize)
+		if size > uint64(len(in)) {
+			return f, f.malformed(fmt.Sprintf("truncated skippable frame: %d bytes, %d left", size, len(in)), io.ErrUnexpectedEOF)
+		}
+		f.size = int(size)
+		return f, nil
+	}
+	blockMax := zstdMaxBlockSize
+	if !f.header.SingleSegment && f.header.WindowSize < zstdMaxBlockSize {
+		blockMax = int(f.header.WindowSize)
+	}
+	pos := f.header.HeaderSize
+	for last := false; !last; {
+		if len(in)-pos < zstdBlockHeaderSize {
+			return f, f.truncated(fmt.Sprintf("in the header of block %d", f.blocks+1), len(in))
+		}
+		bh := uint32(in[pos]) | uint32(in[pos+1])<<8 | uint32(in[pos+2])<<16
+		pos += zstdBlockHeaderSize
+		last = bh&1 != 0
+		size := int(bh >> 3)
+		content, payload := size, size
+		switch (bh >> 1) & 3 {
+		case 0: // raw
+		case 1: // RLE: one byte, repeated size times
+			payload = 1
+		case 2: // compressed
+			content = blockMax
+		default:
+			return f, f.malformed(fmt.Sprintf("block %d has the reserved block type", f.blocks+1), nil)
+		}
+		f.blocks++
+		if len(in)-pos < payload {
+			return f, f.truncated(fmt.Sprintf("in block %d, of %d bytes", f.blocks, payload), len(in))
+		}
+		pos += payload
+		f.maxContent += uint64(min(content, blockMax))
+	}
+	if f.header.HasCheckSum {
+		if len(in)-pos < zstdChecksumSize {
+			return f, f.truncated("in its checksum", len(in))
+		}
+		pos += zstdChecksumSize
+	}
+	f.size = pos
+	if f.header.HasFCS && f.header.FrameContentSize > f.maxContent {
+		return f, f.malformed(fmt.Sprintf("its %s (%d bytes) can decode to at most %d bytes",
+			zstdPlural(f.blocks, "block"), pos, f.maxContent), nil)
+	}
+	return f, nil
+}
+
+// zstdFrameError is a frame that cannot be decoded. It matches
+// ErrMalformedZstdFrame, and the decoder's error, if any, with errors.Is.
+type zstdFrameError struct {
+	at       int
+	hasClaim bool
+	claim    uint64
+	problem  string
+	err      error
+}
+
+func (e *zstdFrameError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s at byte %d", ErrMalformedZstdFrame.Error(), e.at)
+	if e.hasClaim {
+		fmt.Fprintf(&b, " (declares %d bytes)", e.claim)
+	}
+	if e.problem != "" {
+		b.WriteString(": " + e.problem)
+	}
+	if e.err != nil {
+		b.WriteString(": " + e.err.Error())
+	}
+	return b.String()
+}
+
+func (e *zstdFrameError) Is(target error) bool { return target == ErrMalformedZstdFrame }
+
+func (e *zstdFrameError) Unwrap() error { return e.err }
+
+func (f *zstdFrame) malformed(problem string, err error) error {
+	return &zstdFrameError{at: f.at, hasClaim: f.header.HasFCS, claim: f.header.FrameContentSize, problem: problem, err: err}
+}
+
+func (f *zstdFrame) truncated(where string, left int) error {
+	return f.malformed(fmt.Sprintf("truncated %s (%d bytes from the frame's start)", where, left), io.ErrUnexpectedEOF)
+}
+
+// wrap turns a decoder error on this frame into the error zstdDecompress
+// returns: a size bound stays itself, anything else is a malformed frame.
+func (f *zstdFrame) wrap(err error) error {
+	var fe *zstdFrameError
+	if errors.Is(err, zstd.ErrDecoderSizeExceeded) || errors.As(err, &fe) {
+		return err
+	}
+	return f.malformed("", err)
+}
+
+// zstdDecodeError is wrap for a DecodeAll over all of src, where the failing
+// frame is known only when there is one.
+func zstdDecodeError(err error, src []byte, frames int) error {
+	if frames == 1 {
+		for pos := 0; pos < len(src); {
+			f, ferr := zstdScanFrame(src[pos:], pos)
+			if ferr != nil {
+				break
+			}
+			if !f.header.Skippable {
+				return f.wrap(err)
+			}
+			pos += f.size
+		}
+	}
+	if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+		return err
+	}
+	return &zstdFrameError{problem: fmt.Sprintf("in one of %d frames", frames), err: err}
+}
+
+// zstdPlural spells n things: "1 block", "2 blocks".
+func zstdPlural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func zstdDecoderFor(key zstdDecoderKey) (*zstd.Decoder, error) {

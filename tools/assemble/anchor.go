@@ -14,14 +14,15 @@ import (
 //
 // An anchor is either a type declaration, optionally narrowed to a field
 // (Field is a path through nested anonymous structs), or a function or
-// method, optionally narrowed to a statement of its body, or a row of a
-// table in the file's package doc comment, named by its first cell (see
-// doctable.go).
+// method, optionally narrowed to a statement of its body, or a package-level
+// variable, or a row of a table in the file's package doc comment, named by
+// its first cell (see doctable.go).
 type Anchor struct {
 	Type     string     // a named type declared at the top level of the file
 	Field    []string   // with Type: field names, outermost first
 	Func     string     // "NewConfig" for a function, "(*Config).Validate" for a method
 	Stmt     *StmtMatch // with Func: one statement of its body
+	Var      string     // a variable declared at the top level of the file
 	TableRow string     // the first cell of a row of a table in the package doc comment
 }
 
@@ -85,6 +86,8 @@ func (a Anchor) String() string {
 	switch {
 	case a.TableRow != "":
 		return "table row `" + a.TableRow + "` in the package doc comment"
+	case a.Var != "":
+		return "var " + a.Var
 	case a.Type != "":
 		outer = "type " + a.Type
 	case strings.HasPrefix(a.Func, "("):
@@ -109,6 +112,10 @@ func (a Anchor) validate() error {
 		return fmt.Errorf("anchor %q names a table row and Go code", a)
 	case a.TableRow != "":
 		return nil
+	case a.Var != "" && (a.Type != "" || a.Func != "" || len(a.Field) > 0 || a.Stmt != nil):
+		return fmt.Errorf("anchor %q names a variable and a type or function", a)
+	case a.Var != "":
+		return nil
 	case a.Type != "" && a.Func != "":
 		return fmt.Errorf("anchor %q names both a type and a function", a)
 	case a.Type == "" && a.Func == "":
@@ -132,8 +139,10 @@ func (e *countError) Error() string {
 }
 
 // locate returns the one node of f that a names: an *ast.GenDecl for a
-// type, an *ast.Field, an *ast.FuncDecl or an ast.Stmt. Each step must match
-// exactly once; otherwise the *countError names the step.
+// type, an *ast.Field, an *ast.FuncDecl, an ast.Stmt, or for a variable its
+// *ast.ValueSpec inside a parenthesized var declaration and its
+// *ast.GenDecl otherwise. Each step must match exactly once; otherwise the
+// *countError names the step.
 func (a Anchor) locate(f *ast.File) (ast.Node, error) {
 	if err := a.validate(); err != nil {
 		return nil, err
@@ -141,10 +150,40 @@ func (a Anchor) locate(f *ast.File) (ast.Node, error) {
 	if a.TableRow != "" {
 		return nil, fmt.Errorf("anchor %q is not Go code", a)
 	}
+	if a.Var != "" {
+		return a.locateVar(f)
+	}
 	if a.Type != "" {
 		return a.locateType(f)
 	}
 	return a.locateFunc(f)
+}
+
+func (a Anchor) locateVar(f *ast.File) (ast.Node, error) {
+	var found []ast.Node
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, s := range gd.Specs {
+			vs := s.(*ast.ValueSpec)
+			for _, n := range vs.Names {
+				if n.Name != a.Var {
+					continue
+				}
+				if gd.Lparen.IsValid() {
+					found = append(found, vs)
+				} else {
+					found = append(found, gd)
+				}
+			}
+		}
+	}
+	if len(found) != 1 {
+		return nil, &countError{"var " + a.Var, len(found)}
+	}
+	return found[0], nil
 }
 
 func (a Anchor) locateType(f *ast.File) (ast.Node, error) {

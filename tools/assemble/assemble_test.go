@@ -65,6 +65,24 @@ func TestAssemble(t *testing.T) {
 	}
 }
 
+// Overlay files in subdirectories, such as a fuzz target's regression
+// inputs under testdata/fuzz, land at the same paths in the fork.
+func TestOverlaySubdirectories(t *testing.T) {
+	o := testOptions(t)
+	seed := "go test fuzz v1\n[]byte(\"x\")\n"
+	writeTree(t, o.OverlayDir, map[string]string{"testdata/fuzz/FuzzX/0123": seed})
+	overlay, err := assemble(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(overlay, ","); got != "added.go,replaced.go,testdata/fuzz/FuzzX/0123" {
+		t.Errorf("overlay files = %s", got)
+	}
+	if got := readFile(t, filepath.Join(o.Out, "testdata", "fuzz", "FuzzX", "0123")); got != seed {
+		t.Errorf("testdata/fuzz/FuzzX/0123 = %q", got)
+	}
+}
+
 func TestReadOnlySourceGivesWritableCopy(t *testing.T) {
 	o := testOptions(t)
 	// Like the module cache.

@@ -22,8 +22,9 @@ var replacements = []Replacement{
 }
 
 // edits are the insertions into upstream files. They only wire the overlay's
-// types into upstream's configuration, producer and record batch, and list
-// the overlay's metrics in the package documentation; the logic stays in the
+// types into upstream's configuration, producer, record batch, fetch
+// response and partition consumer, and document the overlay's metrics and
+// decompression in the package documentation; the logic stays in the
 // overlay.
 var edits = []Edit{
 	{
@@ -131,6 +132,65 @@ var edits = []Edit{
 		Where:  After,
 		Why:    "hand the producer's handle to each new batch",
 		Code: `			batch.zstd = ps.parent.zstd
+`,
+	},
+	{
+		File:   "record_batch.go",
+		Anchor: Anchor{Func: "(*RecordBatch).decode", Stmt: AssignsTo("recBuffer")},
+		Where:  After,
+		Why:    "a batch that cannot be decompressed is told apart from other decoding errors, with its offsets",
+		Code: `	err = batchDecompressionError(b, err)
+`,
+	},
+	{
+		File:   "fetch_response.go",
+		Anchor: Anchor{Type: "FetchResponseBlock", Field: []string{"partialBatchSize"}},
+		Where:  After,
+		Why:    "the block carries the batch that could not be decompressed",
+		Code: `
+	// DecompressionErr is the record batch at which decoding the block
+	// stopped because it could not be decompressed (sarama-zstd); the
+	// batches before it are in RecordsSet. Nil if there was none.
+	DecompressionErr *BatchDecompressionError
+`,
+	},
+	{
+		File:   "fetch_response.go",
+		Anchor: Anchor{Func: "(*FetchResponseBlock).decode", Stmt: IfMentions("ErrInsufficientData")},
+		Where:  Before,
+		Why:    "such a batch ends its partition's block instead of failing the whole response",
+		Code: `			if b.keepDecompressionError(err) {
+				break
+			}
+`,
+	},
+	{
+		File:   "consumer.go",
+		Anchor: Anchor{Func: "(*partitionConsumer).parseResponse", Stmt: IfMentions("nRecs")},
+		Where:  Before,
+		Why:    "the partition consumer reports such a batch and goes on after it",
+		Code: `	if child.skipUndecompressibleBatch(block, nRecs) {
+		return nil, nil
+	}
+`,
+	},
+	{
+		File:   "sarama.go",
+		Anchor: Anchor{Var: "MaxDecompressedBatchSize"},
+		Where:  DocEnd,
+		Why:    "say what the fork changes in decompression, where the bound is documented",
+		Code: `	//
+	// In sarama-zstd, whatever this bound, the content size a zstd frame
+	// declares no longer decides what is allocated: a frame whose blocks
+	// cannot hold what it declares is refused before decoding, and a claim
+	// over 1 MiB is checked against the bytes decoded instead of allocated
+	// up front. The default of 0 still lets a valid batch inflate as far as
+	// its data does: zstd reaches some 32000:1, 32 GiB from a 1 MiB batch.
+	// If producers you do not trust write the topics you consume, set a
+	// bound larger than any batch your producers write. A partition
+	// consumer reports a batch it cannot decompress, or one over the bound,
+	// on Errors() as a ConsumerError wrapping a *BatchDecompressionError,
+	// and goes on after it: that batch is not delivered.
 `,
 	},
 	{

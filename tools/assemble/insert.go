@@ -21,6 +21,10 @@ const (
 	Before Where = iota + 1
 	// After puts the code on its own lines below the anchor's last line.
 	After
+	// DocEnd puts the code, which must be comment lines only, at the end of
+	// the anchor's doc comment: below its last line, directly above the
+	// declaration, so that it reads as the doc's last paragraph.
+	DocEnd
 )
 
 func (w Where) String() string {
@@ -29,6 +33,8 @@ func (w Where) String() string {
 		return "before"
 	case After:
 		return "after"
+	case DocEnd:
+		return "at the end of the doc comment of"
 	}
 	return fmt.Sprintf("Where(%d)", int(w))
 }
@@ -58,6 +64,10 @@ func (e Edit) validate() error {
 		return fmt.Errorf("an edit anchored on a table row inserts Rows, not Code")
 	case e.Anchor.TableRow == "" && len(e.Rows) > 0:
 		return fmt.Errorf("an edit anchored on Go code inserts Code, not Rows")
+	case e.Where == DocEnd && e.Anchor.TableRow != "":
+		return fmt.Errorf("a table row has no doc comment to end")
+	case e.Where == DocEnd && !commentLinesOnly(e.Code):
+		return fmt.Errorf("an edit at the end of a doc comment inserts comment lines only")
 	}
 	return nil
 }
@@ -151,6 +161,16 @@ func placeEdit(fset *token.FileSet, f *ast.File, src []byte, e Edit) (int, strin
 	return off, wholeLines(e.Code), nil
 }
 
+// commentLinesOnly reports whether every line of code is a // comment.
+func commentLinesOnly(code string) bool {
+	for _, l := range strings.Split(strings.TrimSuffix(code, "\n"), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "//") {
+			return false
+		}
+	}
+	return true
+}
+
 // wholeLines makes code a run of whole lines.
 func wholeLines(code string) string {
 	if !strings.HasSuffix(code, "\n") {
@@ -184,27 +204,42 @@ func insertOffset(fset *token.FileSet, f *ast.File, src []byte, node ast.Node, w
 			return 0, fmt.Errorf("the anchor does not end its line")
 		}
 		return end + nl + 1, nil
+	case DocEnd:
+		doc := docComment(node)
+		if doc == nil {
+			return 0, fmt.Errorf("the anchor has no doc comment")
+		}
+		end := tf.Offset(doc.End())
+		nl := bytes.IndexByte(src[end:], '\n')
+		if nl < 0 {
+			return 0, fmt.Errorf("the doc comment ends the file")
+		}
+		return end + nl + 1, nil
 	}
-	return 0, fmt.Errorf("edit has no Where (Before or After)")
+	return 0, fmt.Errorf("edit has no Where (Before, After or DocEnd)")
+}
+
+// docComment is the doc comment of a declaration or field, if it has one.
+func docComment(node ast.Node) *ast.CommentGroup {
+	switch n := node.(type) {
+	case *ast.Field:
+		return n.Doc
+	case *ast.GenDecl:
+		return n.Doc
+	case *ast.FuncDecl:
+		return n.Doc
+	case *ast.ValueSpec:
+		return n.Doc
+	}
+	return nil
 }
 
 // leadingCommentStart is where node begins once the comment lines directly
 // above it, which describe it, are counted as part of it.
 func leadingCommentStart(fset *token.FileSet, f *ast.File, src []byte, node ast.Node) token.Pos {
 	start := node.Pos()
-	switch n := node.(type) {
-	case *ast.Field:
-		if n.Doc != nil {
-			start = n.Doc.Pos()
-		}
-	case *ast.GenDecl:
-		if n.Doc != nil {
-			start = n.Doc.Pos()
-		}
-	case *ast.FuncDecl:
-		if n.Doc != nil {
-			start = n.Doc.Pos()
-		}
+	if doc := docComment(node); doc != nil {
+		start = doc.Pos()
 	}
 	// Statements carry no Doc: take the comment groups that stand on their
 	// own lines and end on the line just above, one after another. A

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
@@ -269,5 +270,104 @@ func TestRealEditsMatchPinnedUpstream(t *testing.T) {
 		if err != nil || sum != r.UpstreamSHA256 {
 			t.Errorf("replacement %s: upstream sha256 %s (err %v), declared %s", r.File, sum, err, r.UpstreamSHA256)
 		}
+	}
+}
+
+const testVarSrc = `package up
+
+var (
+	// Limit bounds things.
+	//
+	// The default of 0 leaves them unbounded.
+	Limit int32 = 0
+
+	Other, Another = 1, 2
+)
+
+// Single is alone.
+var Single = 2
+
+var Bare = 3
+
+const Limited = 4
+`
+
+// docOf parses src and returns the doc comment text of the variable name.
+func docOf(t *testing.T, src, name string) string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "config.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatalf("result does not parse: %v\n%s", err, src)
+	}
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, s := range gd.Specs {
+			if vs, ok := s.(*ast.ValueSpec); ok && vs.Names[0].Name == name {
+				if vs.Doc != nil {
+					return vs.Doc.Text()
+				}
+				return gd.Doc.Text()
+			}
+		}
+	}
+	t.Fatalf("no var %s in:\n%s", name, src)
+	return ""
+}
+
+func TestVarAnchorAndDocEnd(t *testing.T) {
+	const note = "\t//\n\t// In the fork, it bounds more.\n"
+	for _, tc := range []struct {
+		name, v, want string
+	}{
+		{"in a var block", "Limit", "Limit bounds things.\n\nThe default of 0 leaves them unbounded.\n\nIn the fork, it bounds more.\n"},
+		{"alone", "Single", "Single is alone.\n\nIn the fork, it bounds more.\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := applyOne(t, testVarSrc, Edit{File: "config.go", Anchor: Anchor{Var: tc.v}, Where: DocEnd, Code: note})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := docOf(t, out, tc.v); got != tc.want {
+				t.Errorf("doc of %s = %q, want %q\n%s", tc.v, got, tc.want, out)
+			}
+		})
+	}
+	out, err := applyOne(t, testVarSrc, Edit{File: "config.go", Anchor: Anchor{Var: "Another"}, Where: After, Code: "\tAdded = 5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lineAfter(t, out, "Other, Another = 1, 2"); got != "Added          = 5" && got != "Added = 5" {
+		t.Errorf("line after the var = %q\n%s", got, out)
+	}
+	out, err = applyOne(t, testConfigSrc, Edit{File: "config.go", Anchor: Anchor{Type: "Config", Field: []string{"Producer", "CompressionLevel"}}, Where: DocEnd, Code: "// More."})
+	if err != nil || !strings.Contains(out, "// Level of compression.\n\t\t// More.\n\t\tCompressionLevel int") {
+		t.Errorf("doc end of a field: %v\n%s", err, out)
+	}
+}
+
+func TestVarAnchorMistakes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit Edit
+		want string
+	}{
+		{"missing", Edit{Anchor: Anchor{Var: "Gone"}, Where: After, Code: "var X = 1"}, "var Gone found 0 times"},
+		{"a constant is not a var", Edit{Anchor: Anchor{Var: "Limited"}, Where: After, Code: "var X = 1"}, "var Limited found 0 times"},
+		{"duplicated", Edit{Anchor: Anchor{Var: "Single"}, Where: After, Code: "var X = 1"}, "var Single found 2 times"},
+		{"no doc comment", Edit{Anchor: Anchor{Var: "Bare"}, Where: DocEnd, Code: "// x"}, "the anchor has no doc comment"},
+		{"code at the doc's end", Edit{Anchor: Anchor{Var: "Limit"}, Where: DocEnd, Code: "// x\nvar Y = 1"}, "comment lines only"},
+		{"var and func", Edit{Anchor: Anchor{Var: "Limit", Func: "F"}, Where: After, Code: "var X = 1"}, "names a variable and a type or function"},
+		{"doc end of a table row", Edit{Anchor: Anchor{TableRow: "x"}, Where: DocEnd, Rows: [][]string{{"a"}}}, "no doc comment to end"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.edit.File = "config.go"
+			_, err := applyOne(t, testVarSrc+"\nvar Single = 9\n", tc.edit)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
 	}
 }
