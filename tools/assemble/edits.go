@@ -79,9 +79,9 @@ var edits = []Edit{
 	},
 	{
 		File:   "async_producer.go",
-		Anchor: Anchor{Func: "(*asyncProducer).shutdown", Stmt: Calls("p.metricsRegistry.UnregisterAll")},
+		Anchor: Anchor{Func: "(*asyncProducer).shutdown", Stmt: Calls("p.inFlight.Wait")},
 		Where:  After,
-		Why:    "a closed producer stops holding its pool and its registry's zstd metrics",
+		Why:    "a closed producer stops holding its pool and its registry's zstd metrics once its last message is done, before Close returns",
 		Code: `	p.zstd.close()
 `,
 	},
