@@ -1,9 +1,6 @@
 package workload
 
-import (
-	"errors"
-	"time"
-)
+import "time"
 
 // PoolSettings are the fork's zstd encoder pool settings (Producer.Zstd) a
 // run may set. Zero values keep the fork's defaults; upstream and legacy
@@ -16,7 +13,3 @@ type PoolSettings struct {
 
 // IsZero reports whether s asks for nothing but the defaults.
 func (s PoolSettings) IsZero() bool { return s == PoolSettings{} }
-
-// errNeedsFork is what builds without the pool say to pool settings:
-// silently ignoring them would make a comparison lie.
-var errNeedsFork = errors.New("encoder pool settings need the fork: build with -modfile=build/fork.mod -tags saramazstd")
