@@ -49,7 +49,7 @@ var scenarios = []scenario{
 		// 4-8 values per partition, about 256-512 KiB uncompressed.
 		Name:  "large",
 		Title: "large batches (64 KiB values, ~300 KiB batches), default level",
-		Short: preset{"-producers 50 -messages 24 -value-size 65536 -partitions 2 -in-flight 16 -linger 20ms", 2},
+		Short: preset{"-producers 100 -messages 20 -value-size 65536 -partitions 2 -in-flight 16 -linger 20ms", 2},
 		Full:  preset{"-producers 100 -messages 48 -value-size 65536 -partitions 2 -in-flight 16 -linger 20ms", 5},
 	},
 	{
