@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -236,7 +237,20 @@ func (s *summary) unitPlot(cf chartFigure) (*plot.Plot, error) {
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.Y.Min = lo * 1.15
 	p.Y.Max = math.Max(hi*1.15, 1e-9)
+	p.Y.Tick.Marker = plot.TickerFunc(plainTicks)
 	return p, nil
+}
+
+// plainTicks are gonum's default ticks labelled without padding zeros
+// ("2500", not "2500.00").
+func plainTicks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 6, 64)
+		}
+	}
+	return ticks
 }
 
 // barLabels writes each bar's label above it (below it for a negative

@@ -176,6 +176,18 @@ func TestPowerOfTwoTicks(t *testing.T) {
 	}
 }
 
+func TestPlainTicks(t *testing.T) {
+	var got []string
+	for _, tk := range plainTicks(0, 5000) {
+		if tk.Label != "" {
+			got = append(got, tk.Label)
+		}
+	}
+	if want := "0 2500 5000"; strings.Join(got, " ") != want {
+		t.Errorf("ticks %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
 func TestSelectScenarios(t *testing.T) {
 	names := func(scs []scenario) string {
 		var n []string
