@@ -100,8 +100,9 @@ func (s *summary) writePNG(path string) error {
 	return f.Close()
 }
 
-// relative returns log2(variant / upstream) of every chart figure, for the
-// top row, and the ratios as labels ("n/a" where there is none: a figure
+// relative returns log2 of the ratio variant/upstream of every chart
+// figure (the median of the rounds' ratios, as in the table), for the top
+// row, and the ratios as labels ("n/a" where there is none: a figure
 // the variant does not report or a non-positive one). Without an upstream
 // variant the first variant is the reference.
 func (s *summary) relative(v string) (heights []float64, labels []string, ref string) {
@@ -110,10 +111,11 @@ func (s *summary) relative(v string) (heights []float64, labels []string, ref st
 		ref = s.Variants[0]
 	}
 	for _, f := range chartFigures {
-		m := s.Medians[f.Key]
 		r := math.NaN()
-		if m[v] > 0 {
-			r = ratio(m[v], m[ref])
+		if v == ref {
+			r = 1
+		} else if pr := s.Ratios[f.Key][[2]string{v, ref}]; pr.Median > 0 {
+			r = pr.Median
 		}
 		if math.IsNaN(r) {
 			heights, labels = append(heights, 0), append(labels, "n/a")

@@ -76,6 +76,24 @@ func TestRatio(t *testing.T) {
 	}
 }
 
+// Ratios pair the rounds: a machine twice as fast in one round moves both
+// variants, not their ratio, while the ratio of the medians would mix
+// rounds. Rounds where a ratio is undefined are left out.
+func TestPairRatios(t *testing.T) {
+	a := []map[string]any{{"x": 20.0}, {"x": 40.0}, {"x": 10.0}, {"x": nil}}
+	b := []map[string]any{{"x": 10.0}, {"x": 40.0}, {"x": 2.0}, {"x": 5.0}}
+	r := pairRatios(a, b, "x")
+	if r.N != 3 || r.Median != 2 || r.Lo != 1 || r.Hi != 5 {
+		t.Errorf("paired ratios %+v, want median 2 of 3 rounds, range 1-5", r)
+	}
+	if got := ratio(median(values(a, "x")), median(values(b, "x"))); got == r.Median {
+		t.Errorf("the example does not tell the two statistics apart (%v)", got)
+	}
+	if none := pairRatios(a[3:], b[3:], "x"); none.N != 0 || !math.IsNaN(none.Median) {
+		t.Errorf("no round with a ratio gave %+v", none)
+	}
+}
+
 // testSummary is a scenario's summary as three variants' runs give it,
 // with the idle heap of the fork back at its baseline.
 func testSummary(t *testing.T) *summary {
@@ -110,10 +128,10 @@ func TestMarkdownTable(t *testing.T) {
 		"## level19: ",
 		"| figure | fork | upstream v1.61.1 | legacy v1.45.0 | fork/upstream | fork/legacy |",
 		"|---|---:|---:|---:|---:|---:|",
-		"| throughput (msg/s) | 840 | 101 | 87.5 | 8.32 | 9.60 |",
-		"| peak heap (MB) | 348 | 13494 | 15050 | 0.026 | 0.023 |",
-		"| heap before producing (baseline) (MB) | 60.0 | 60.0 | 58.0 | 1.00 | 1.03 |",
-		"| idle heap over baseline (MB) | 0.40 | 120 | 62.5 | 0.0033 | 0.0064 |",
+		"| throughput (msg/s) | 840 | 101 | 87.5 | 8.32 (8.30-8.33) | 9.61 (9.22-10.00) |",
+		"| peak heap (MB) | 348 | 13494 | 15050 | 0.026 (0.026-0.026) | 0.023 (0.023-0.023) |",
+		"| heap before producing (baseline) (MB) | 60.0 | 60.0 | 58.0 | 1.00 (1.00-1.00) | 1.03 (1.03-1.03) |",
+		"| idle heap over baseline (MB) | 0.40 | 120 | 62.5 | 0.0033 (0.0025-0.0042) | 0.0064 (0.0048-0.0081) |",
 		"| zstd encoders held after the idle wait | 0.00 | n/a | n/a | - | - |",
 		"medians of 2 rounds",
 		"Baseline: ",

@@ -44,6 +44,39 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
+// pairedRatio compares two variants over the rounds: the median of the
+// per-round ratios and their range. Each round runs the variants back to
+// back, so a ratio within a round sees the machine as it was then; on a
+// shared machine whose speed drifts over minutes, that is steadier than the
+// ratio of the two medians (make bench pairs its rows the same way).
+type pairedRatio struct {
+	Median, Lo, Hi float64
+	N              int // rounds with a ratio
+}
+
+// pairRatios pairs the runs of two variants by round (their order in the
+// slices) and takes each round's ratio of figure key (see ratio).
+func pairRatios(a, b []map[string]any, key string) pairedRatio {
+	var rs []float64
+	for i := range min(len(a), len(b)) {
+		if r := ratio(num(a[i], key), num(b[i], key)); !math.IsNaN(r) {
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) == 0 {
+		return pairedRatio{Median: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	}
+	return pairedRatio{Median: median(rs), Lo: slices.Min(rs), Hi: slices.Max(rs), N: len(rs)}
+}
+
+// num is figure key of one run, NaN when absent.
+func num(run map[string]any, key string) float64 {
+	if f, ok := run[key].(float64); ok {
+		return f
+	}
+	return math.NaN()
+}
+
 // median of the present values; NaN when there are none (for example pool
 // metrics of a Sarama that has no pool metrics).
 func median(xs []float64) float64 {

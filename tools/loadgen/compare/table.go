@@ -15,9 +15,10 @@ type summary struct {
 	Extra    []string // -flags given to compare, after the preset's
 	Variants []string // in run order
 	Labels   map[string]string
-	Medians  map[string]map[string]float64 // figure key -> variant -> median
-	Rounds   map[string]int                // variant -> runs
-	Seconds  float64                       // wall time of the scenario's runs
+	Medians  map[string]map[string]float64        // figure key -> variant -> median
+	Ratios   map[string]map[[2]string]pairedRatio // figure key -> (variant, reference) -> ratio
+	Rounds   map[string]int                       // variant -> runs
+	Seconds  float64                              // wall time of the scenario's runs
 }
 
 func summarise(variants []string, runs map[string][]map[string]any) *summary {
@@ -25,12 +26,19 @@ func summarise(variants []string, runs map[string][]map[string]any) *summary {
 		Variants: variants,
 		Labels:   map[string]string{},
 		Medians:  map[string]map[string]float64{},
+		Ratios:   map[string]map[[2]string]pairedRatio{},
 		Rounds:   map[string]int{},
 	}
 	for _, f := range figures {
 		s.Medians[f.Key] = map[string]float64{}
+		s.Ratios[f.Key] = map[[2]string]pairedRatio{}
 		for _, v := range variants {
 			s.Medians[f.Key][v] = median(values(runs[v], f.Key))
+			for _, ref := range variants {
+				if ref != v {
+					s.Ratios[f.Key][[2]string{v, ref}] = pairRatios(runs[v], runs[ref], f.Key)
+				}
+			}
 		}
 	}
 	for _, v := range variants {
@@ -97,7 +105,8 @@ func (s *summary) rounds() string {
 func (s *summary) writeMarkdown(w io.Writer, chart string) {
 	fmt.Fprintf(w, "## %s: %s\n\n", s.Scenario.Name, s.Scenario.Title)
 	fmt.Fprintf(w, "loadgen `%s` for every variant, and `-max-idle-time %v` for the fork; "+
-		"medians of %s, the variants run alternately, every run verified by read-back (%.0f s in all).\n\n",
+		"medians of %s, the variants run alternately, every run verified by read-back (%.0f s in all). "+
+		"A ratio is the median of the rounds' ratios, with their range: each round runs the variants back to back.\n\n",
 		strings.Join(loadgenArgs("", s.Flags, s.Extra), " "), forkMaxIdleTime, s.rounds(), s.Seconds)
 	s.writeTable(w)
 	fmt.Fprintf(w, "\nBaseline: the heap of the connected producers before their first message, "+
@@ -131,8 +140,12 @@ func (s *summary) writeTable(w io.Writer) {
 			fmt.Fprintf(w, " %s |", show(s.Medians[f.Key][v]/f.Scale))
 		}
 		for _, p := range pairs {
-			r := ratio(s.Medians[f.Key][p[0]], s.Medians[f.Key][p[1]])
-			fmt.Fprintf(w, " %s |", showRatio(r))
+			r := s.Ratios[f.Key][p]
+			cell := showRatio(r.Median)
+			if r.N > 1 {
+				cell += " (" + showRatio(r.Lo) + "-" + showRatio(r.Hi) + ")"
+			}
+			fmt.Fprintf(w, " %s |", cell)
 		}
 		fmt.Fprintln(w)
 	}
