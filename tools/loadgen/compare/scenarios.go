@@ -54,11 +54,12 @@ var scenarios = []scenario{
 	},
 	{
 		// Once compressions overlap, upstream and legacy build a level-19
-		// encoder (tens of MB) for nearly every batch: the full preset
-		// peaks at about 14-16 GB of heap (9 GB resident), the short one
-		// at about 5, within the 24 GiB of the project's machine. With
-		// fewer messages per producer the burst is often over before the
-		// compressions pile up, and the runs disagree.
+		// encoder (tens of MB) for nearly every batch: in both presets a
+		// run peaks at up to about 17 GB of heap objects, of which about
+		// 9 GB are ever touched and resident, within the 24 GiB of the
+		// project's machine. With fewer messages per producer the burst
+		// is often over before the compressions pile up, and the runs
+		// disagree.
 		Name:  "level19",
 		Title: "level 19 (16 KB values), 100 producers",
 		Short: preset{"-producers 100 -messages 10 -value-size 16000 -level 19", 2},
