@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"sarama-zstd.example/tools/loadgen/workload"
 )
 
 type options struct {
@@ -24,8 +26,8 @@ type options struct {
 	version    sarama.KafkaVersion
 	linger     time.Duration
 	idempotent bool
-	maxInUse   int
-	maxIdle    int
+	pool       workload.PoolSettings
+	idleWait   time.Duration
 	verify     bool
 	json       bool
 	variant    string
@@ -53,8 +55,10 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&version, "version", "2.1.0", "Kafka protocol version Sarama uses (2.1.0 is the minimum for zstd)")
 	fs.DurationVar(&o.linger, "linger", 5*time.Millisecond, "Producer.Flush.Frequency: how long a batch may wait to fill")
 	fs.BoolVar(&o.idempotent, "idempotent", false, "idempotent producers")
-	fs.IntVar(&o.maxInUse, "max-in-use", 0, "fork only: Producer.Zstd.MaxInUseEncoders (0: the fork's default)")
-	fs.IntVar(&o.maxIdle, "max-idle", 0, "fork only: Producer.Zstd.MaxIdleEncoders (0: the fork's default)")
+	fs.IntVar(&o.pool.MaxInUse, "max-in-use", 0, "fork only: Producer.Zstd.MaxInUseEncoders (0: the fork's default)")
+	fs.IntVar(&o.pool.MaxIdle, "max-idle", 0, "fork only: Producer.Zstd.MaxIdleEncoders (0: the fork's default)")
+	fs.DurationVar(&o.pool.MaxIdleTime, "max-idle-time", 0, "fork only: Producer.Zstd.MaxIdleTime, how long idle encoders are kept (0: the fork's default)")
+	fs.DurationVar(&o.idleWait, "idle-wait", 0, "after producing, keep the producers open and idle this long, then measure the heap they hold (0: skip)")
 	fs.BoolVar(&o.verify, "verify", true, "read everything back with kgo and Sarama's consumer and fail on any discrepancy")
 	fs.BoolVar(&o.json, "json", false, "print one JSON line instead of the table")
 	fs.StringVar(&o.variant, "variant", "", "label of this build in the output (default: derived from the Sarama module)")
@@ -77,6 +81,9 @@ func parseFlags(args []string) (options, error) {
 		return o, errors.New("zstd needs -version 2.1.0 or newer")
 	}
 	o.version = v
+	if o.pool.MaxInUse < 0 || o.pool.MaxIdle < 0 || o.pool.MaxIdleTime < 0 || o.idleWait < 0 {
+		return o, errors.New("-max-in-use, -max-idle, -max-idle-time and -idle-wait must not be negative")
+	}
 	if o.producers < 1 || o.messages < 1 || o.partitions < 1 || o.embedded < 1 || o.valueSize < 1 {
 		return o, errors.New("-producers, -messages, -partitions, -embedded-brokers and -value-size must be positive")
 	}

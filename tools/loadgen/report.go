@@ -38,17 +38,28 @@ type report struct {
 	PeakHeapAlloc uint64  `json:"peak_heap_alloc_bytes"`
 	PeakHeapInuse uint64  `json:"peak_heap_inuse_bytes"`
 	PeakHeapGrow  uint64  `json:"peak_heap_growth_bytes"`
+	BaseHeap      uint64  `json:"base_heap_alloc_bytes"`
+
+	// After the produce phase, producers open and idle for IdleWait
+	// (-idle-wait): the settled heap, and its growth over BaseHeap (can be
+	// negative). Absent when no idle phase ran.
+	IdleWait       *float64 `json:"idle_wait_s"`
+	IdleHeap       *uint64  `json:"idle_heap_alloc_bytes"`
+	IdleHeapGrowth *int64   `json:"idle_heap_growth_bytes"`
+	MaxIdleTime    *float64 `json:"max_idle_time_s"` // the fork's Producer.Zstd.MaxIdleTime, if set
 
 	// Pool metrics: nil when the Sarama in use does not publish them.
 	EncodersCreated *int64   `json:"encoders_created"`
 	EncoderWaits    *int64   `json:"encoder_waits"`
 	WaitMeanMicros  *float64 `json:"encoder_wait_mean_us"`
 	WaitP99Micros   *float64 `json:"encoder_wait_p99_us"`
+	EncodersIdle    *int64   `json:"encoders_held_idle"` // lent or idle at the end of the idle phase
 
 	SampleRatio float64 `json:"ratio_sample"`
 	BatchRatio  float64 `json:"ratio_batches"`
 	ZstdBatches int     `json:"zstd_batches"`
 	Batches     int     `json:"batches"`
+	BatchBytes  float64 `json:"batch_uncompressed_bytes"` // mean uncompressed size of the batches read back
 
 	Verified      bool    `json:"verified"`
 	KgoRecords    int     `json:"kgo_records"`
@@ -58,11 +69,16 @@ type report struct {
 
 func newReport(o options) *report {
 	v, _ := saramaBuild()
-	return &report{
+	r := &report{
 		Variant: o.variant, Sarama: v, Fork: workload.ForkBuild, GOMAXPROCS: gomaxprocs(),
 		Producers: o.producers, PerProd: o.messages, ValueSize: o.valueSize, InFlight: o.inFlight, Level: o.level,
 		Version: o.version.String(), Cluster: clusterKind(o),
 	}
+	if o.pool.MaxIdleTime > 0 {
+		s := o.pool.MaxIdleTime.Seconds()
+		r.MaxIdleTime = &s
+	}
+	return r
 }
 
 func (r *report) setProduce(res *workload.Result) {
@@ -79,6 +95,15 @@ func (r *report) setProduce(res *workload.Result) {
 	if rt.PeakHeapAlloc > rt.BaseHeapAlloc {
 		r.PeakHeapGrow = rt.PeakHeapAlloc - rt.BaseHeapAlloc
 	}
+	r.BaseHeap = rt.BaseHeapAlloc
+	if id := res.Idle; id != nil {
+		wait, heap, growth := id.Wait.Seconds(), id.HeapAlloc, id.Growth()
+		r.IdleWait, r.IdleHeap, r.IdleHeapGrowth = &wait, &heap, &growth
+		if id.Pool.Present > 0 {
+			held := id.Pool.Held
+			r.EncodersIdle = &held
+		}
+	}
 	if res.Messages > 0 {
 		r.AllocPerMsg = float64(rt.TotalAlloc) / float64(res.Messages)
 	}
@@ -92,6 +117,9 @@ func (r *report) setVerify(kv, sv *workload.Verdict, took time.Duration) {
 	r.Verified = kv.Err() == nil && sv.Err() == nil && kv.Records > 0 && sv.Records > 0
 	r.KgoRecords, r.SaramaRecords = kv.Records, sv.Records
 	r.BatchRatio, r.ZstdBatches, r.Batches = kv.Ratio(), kv.ZstdBatches, kv.Batches
+	if kv.Batches > 0 {
+		r.BatchBytes = float64(kv.UncompressedBytes) / float64(kv.Batches)
+	}
 	r.VerifySeconds = took.Seconds()
 }
 
@@ -113,13 +141,21 @@ func (r *report) writeTable(w io.Writer) {
 	row("GC", "%d cycles, %.1f%% of CPU", r.GCCycles, 100*r.GCCPUFraction)
 	row("peak heap", "%.1f MB allocated (%.1f MB over the idle connected producers), %.1f MB in use",
 		float64(r.PeakHeapAlloc)/1e6, float64(r.PeakHeapGrow)/1e6, float64(r.PeakHeapInuse)/1e6)
+	if r.IdleHeap != nil {
+		row("idle heap", "%.1f MB after %.1f s idle (%+.1f MB over the %.1f MB before producing)",
+			float64(*r.IdleHeap)/1e6, *r.IdleWait, float64(*r.IdleHeapGrowth)/1e6, float64(r.BaseHeap)/1e6)
+	}
 	if r.EncodersCreated != nil {
 		row("zstd encoders", "%d created (all producers), %d waits, mean %.0f us, p99 <= %.0f us",
 			*r.EncodersCreated, *r.EncoderWaits, *r.WaitMeanMicros, *r.WaitP99Micros)
+		if r.EncodersIdle != nil {
+			row("", "%d held after the idle phase", *r.EncodersIdle)
+		}
 	} else {
 		row("zstd encoders", "n/a (this Sarama publishes no pool metrics)")
 	}
-	row("compression", "%.2fx sample, %.2fx produced batches (%d/%d batches zstd)", r.SampleRatio, r.BatchRatio, r.ZstdBatches, r.Batches)
+	row("compression", "%.2fx sample, %.2fx produced batches (%d/%d batches zstd, %.1f KiB uncompressed on average)",
+		r.SampleRatio, r.BatchRatio, r.ZstdBatches, r.Batches, r.BatchBytes/1024)
 	if r.KgoRecords+r.SaramaRecords > 0 {
 		verdict := "FAILED"
 		if r.Verified {

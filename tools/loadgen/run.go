@@ -20,7 +20,7 @@ import (
 func run(ctx context.Context, o options) (*report, error) {
 	// Refuse pool flags the Sarama in use cannot honour before starting a
 	// cluster and hundreds of clients; after this check the setter cannot fail.
-	if err := workload.SetPoolLimits(sarama.NewConfig(), o.maxInUse, o.maxIdle); err != nil {
+	if err := workload.SetPool(sarama.NewConfig(), o.pool); err != nil {
 		return nil, err
 	}
 	var cl *workload.Cluster
@@ -49,13 +49,14 @@ func run(ctx context.Context, o options) (*report, error) {
 		Messages:   o.messages,
 		ValueSize:  o.valueSize,
 		InFlight:   o.inFlight,
+		IdleWait:   o.idleWait,
 		Producer: workload.ProducerOptions{
 			Version:    o.version,
 			Level:      o.level,
 			Linger:     o.linger,
 			Idempotent: o.idempotent,
 			Tune: func(_ int, c *sarama.Config) {
-				_ = workload.SetPoolLimits(c, o.maxInUse, o.maxIdle) // checked above
+				_ = workload.SetPool(c, o.pool) // checked above
 			},
 		},
 	}

@@ -1,24 +1,40 @@
 package main
 
 import (
-	"image"
+	"fmt"
 	"image/color"
-	"image/draw"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// The chart has one panel per headline figure, one bar per variant, each
-// bar labelled with its median; panels share nothing but the colours, so a
-// figure where one variant is 10x the others still reads.
+// A scenario's chart has two rows. On top, grouped bars: for each headline
+// figure, every variant relative to upstream v1.61.1, on a log scale so
+// that 8x and 1/50 read alike. Below, one panel per figure in its units,
+// one bar per variant, each labelled with its median.
 
-var chartFigures = []string{"msgs_per_s", "alloc_bytes", "peak_heap_inuse_bytes", "peak_heap_growth_bytes", "gc_cycles"}
+// chartFigure is a headline figure of the chart.
+type chartFigure struct {
+	Key    string
+	Group  string // its group on the relative row
+	Title  string // its panel's title
+	Better string // "higher" or "lower"
+}
+
+var chartFigures = []chartFigure{
+	{"msgs_per_s", "throughput", "throughput (msg/s)", "higher"},
+	{"alloc_bytes", "bytes allocated", "allocated while producing (MB)", "lower"},
+	{"peak_heap_alloc_bytes", "peak heap", "peak heap (MB)", "lower"},
+	{"idle_heap_growth_bytes", "idle heap over baseline", "idle heap over baseline (MB)", "lower"},
+}
 
 var barColours = map[string]color.RGBA{
 	"fork":     {0x2e, 0x7d, 0x32, 0xff},
@@ -26,18 +42,50 @@ var barColours = map[string]color.RGBA{
 	"legacy":   {0xc6, 0x28, 0x28, 0xff},
 }
 
+func barColour(v string) color.Color {
+	if c, ok := barColours[v]; ok {
+		return c
+	}
+	return color.RGBA{0x75, 0x75, 0x75, 0xff}
+}
+
+// The picture: 12 x 8.5 inches at 100 dpi, 1200 x 850 pixels.
 const (
-	panelW, panelH = 260, 260
-	margin         = 30
+	chartWidth  = 12 * vg.Inch
+	chartHeight = 8.5 * vg.Inch
+	chartDPI    = 100
 )
 
+// writePNG draws the scenario's chart into path.
 func (s *summary) writePNG(path string) error {
-	img := image.NewRGBA(image.Rect(0, 0, panelW*len(chartFigures), panelH+margin))
-	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	label(img, 10, 18, "sarama zstd: medians per variant (fork / upstream v1.61.1 / legacy v1.45.0)")
-	for i, key := range chartFigures {
-		s.panel(img, image.Rect(i*panelW, margin, (i+1)*panelW, margin+panelH), figureByKey(key))
+	rel, err := s.relativePlot()
+	if err != nil {
+		return err
 	}
+	panels := make([]*plot.Plot, len(chartFigures))
+	for i, f := range chartFigures {
+		if panels[i], err = s.unitPlot(f); err != nil {
+			return err
+		}
+	}
+
+	img := vgimg.NewWith(vgimg.UseWH(chartWidth, chartHeight), vgimg.UseDPI(chartDPI))
+	dc := draw.New(img)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	split := chartHeight * 0.45 // the panels' row
+	rel.Draw(draw.Crop(dc, vg.Points(6), vg.Points(-6), split, vg.Points(-6)))
+	row := draw.Crop(dc, 0, 0, 0, split-chartHeight)
+	tiles := draw.Tiles{
+		Rows: 1, Cols: len(panels),
+		PadX: vg.Points(14), PadTop: vg.Points(10), PadBottom: vg.Points(6),
+		PadLeft: vg.Points(6), PadRight: vg.Points(6),
+	}
+	canvases := plot.Align([][]*plot.Plot{panels}, tiles, row)
+	for i, p := range panels {
+		p.Draw(canvases[0][i])
+	}
+
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -45,50 +93,190 @@ func (s *summary) writePNG(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := png.Encode(f, img); err != nil {
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
 		_ = f.Close()
 		return err
 	}
 	return f.Close()
 }
 
-func (s *summary) panel(img *image.RGBA, r image.Rectangle, f figure) {
-	title := f.Label
-	if f.Unit != "" {
-		title += " (" + f.Unit + ")"
+// relative returns log2 of the ratio variant/upstream of every chart
+// figure (the median of the rounds' ratios, as in the table), for the top
+// row, and the ratios as labels ("n/a" where there is none: a figure
+// the variant does not report or a non-positive one). Without an upstream
+// variant the first variant is the reference.
+func (s *summary) relative(v string) (heights []float64, labels []string, ref string) {
+	ref = "upstream"
+	if !s.has(ref) {
+		ref = s.Variants[0]
 	}
-	label(img, r.Min.X+10, r.Min.Y+15, title)
-	top := 0.0
-	for _, v := range s.Variants {
-		if x := s.Medians[f.Key][v]; !math.IsNaN(x) {
-			top = math.Max(top, x)
+	for _, f := range chartFigures {
+		r := math.NaN()
+		if v == ref {
+			r = 1
+		} else if pr := s.Ratios[f.Key][[2]string{v, ref}]; pr.Median > 0 {
+			r = pr.Median
 		}
-	}
-	base := r.Max.Y - 25
-	height := float64(base - r.Min.Y - 45)
-	barW := (panelW - 40) / max(len(s.Variants), 1)
-	for i, v := range s.Variants {
-		x0 := r.Min.X + 20 + i*barW
-		label(img, x0+4, base+15, v)
-		x := s.Medians[f.Key][v]
-		if math.IsNaN(x) || top <= 0 {
-			label(img, x0+4, base-5, "n/a")
+		if math.IsNaN(r) {
+			heights, labels = append(heights, 0), append(labels, "n/a")
 			continue
 		}
-		h := int(height * x / top)
-		c, ok := barColours[v]
-		if !ok {
-			c = color.RGBA{0x75, 0x75, 0x75, 0xff}
-		}
-		draw.Draw(img, image.Rect(x0+4, base-h, x0+barW-4, base), image.NewUniform(c), image.Point{}, draw.Src)
-		label(img, x0+4, base-h-5, show(x/f.Scale))
+		heights, labels = append(heights, math.Log2(r)), append(labels, showRatio(r)+"x")
 	}
-	draw.Draw(img, image.Rect(r.Min.X+15, base, r.Max.X-15, base+1), image.NewUniform(color.Black), image.Point{}, draw.Src)
+	return heights, labels, ref
 }
 
-func label(img *image.RGBA, x, y int, text string) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(text)
+func (s *summary) relativePlot() (*plot.Plot, error) {
+	p := plot.New()
+	_, _, ref := s.relative(s.Variants[0])
+	p.Title.Text = fmt.Sprintf("%s: %s\nmedians of %s, relative to %s (= 1x, log scale)",
+		s.Scenario.Name, s.Scenario.Title, s.rounds(), s.Labels[ref])
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.Y.Label.Text = "x " + s.Labels[ref]
+	groups := make([]string, len(chartFigures))
+	for i, f := range chartFigures {
+		groups[i] = fmt.Sprintf("%s\n(%s is better)", f.Group, f.Better)
+	}
+	p.NominalX(groups...)
+	p.X.Min, p.X.Max = -0.5, float64(len(groups))-0.5
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = nil
+	p.Add(grid)
+
+	var shown []string // the reference is the 1x line, not bars
+	for _, v := range s.Variants {
+		if v != ref {
+			shown = append(shown, v)
+		}
+	}
+	width := vg.Points(120 / float64(max(len(shown), 1)))
+	lo, hi := -1.0, 1.0
+	for j, v := range shown {
+		heights, labels, _ := s.relative(v)
+		bars, err := plotter.NewBarChart(plotter.Values(heights), width)
+		if err != nil {
+			return nil, err
+		}
+		bars.Color = barColour(v)
+		bars.LineStyle.Width = 0
+		bars.Offset = width * vg.Length(float64(j)-float64(len(shown)-1)/2)
+		p.Add(bars)
+		p.Legend.Add(s.Labels[v], bars)
+		lbl, err := barLabels(heights, labels, 0, bars.Offset)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(lbl...)
+		for _, h := range heights {
+			lo, hi = math.Min(lo, h), math.Max(hi, h)
+		}
+	}
+	// Room below for the labels of falling bars, above for the legend.
+	lo, hi = math.Floor(lo)-0.6, math.Ceil(hi)
+	p.Y.Min, p.Y.Max = lo, hi+0.6+0.2*(hi-lo)
+	p.Y.Tick.Marker = plot.TickerFunc(powerOfTwoTicks)
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(8)
+	p.Legend.TextStyle.Font.Size = vg.Points(11)
+	return p, nil
+}
+
+// powerOfTwoTicks marks the log2 axis at every power of two as a factor:
+// "1x", "2x", "1/4x".
+func powerOfTwoTicks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	step := 1.0
+	if hi-lo > 14 {
+		step = 2
+	}
+	for k := math.Ceil(lo/step) * step; k <= hi; k += step {
+		ticks = append(ticks, plot.Tick{Value: k, Label: factorLabel(k)})
+	}
+	return ticks
+}
+
+// factorLabel names 2^k as a factor.
+func factorLabel(k float64) string {
+	if k >= 0 {
+		return fmt.Sprintf("%.0fx", math.Exp2(k))
+	}
+	return fmt.Sprintf("1/%.0fx", math.Exp2(-k))
+}
+
+// unitPlot is the panel of one figure in its units: a bar per variant.
+func (s *summary) unitPlot(cf chartFigure) (*plot.Plot, error) {
+	f := figureByKey(cf.Key)
+	p := plot.New()
+	p.Title.Text = cf.Title
+	p.Y.Label.Text = f.Unit
+	names := make([]string, len(s.Variants))
+	hi, lo := 0.0, 0.0
+	for j, v := range s.Variants {
+		names[j] = s.Labels[v]
+		x := s.Medians[cf.Key][v] / f.Scale
+		label := show(x)
+		if math.IsNaN(x) {
+			x = 0
+		}
+		bars, err := plotter.NewBarChart(plotter.Values{x}, vg.Points(34))
+		if err != nil {
+			return nil, err
+		}
+		bars.XMin = float64(j)
+		bars.Color = barColour(v)
+		bars.LineStyle.Width = 0
+		p.Add(bars)
+		lbl, err := barLabels([]float64{x}, []string{label}, float64(j), 0)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(lbl...)
+		hi, lo = math.Max(hi, x), math.Min(lo, x)
+	}
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = math.Pi / 8
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.Y.Min = lo * 1.15
+	p.Y.Max = math.Max(hi*1.15, 1e-9)
+	p.Y.Tick.Marker = plot.TickerFunc(plainTicks)
+	return p, nil
+}
+
+// plainTicks are gonum's default ticks labelled without padding zeros
+// ("2500", not "2500.00").
+func plainTicks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 6, 64)
+		}
+	}
+	return ticks
+}
+
+// barLabels writes each bar's label above it (below it for a negative
+// bar), at category x0+i shifted by offset.
+func barLabels(heights []float64, labels []string, x0 float64, offset vg.Length) ([]plot.Plotter, error) {
+	var out []plot.Plotter
+	for i, h := range heights {
+		l, err := plotter.NewLabels(plotter.XYLabels{
+			XYs:    plotter.XYs{{X: x0 + float64(i), Y: h}},
+			Labels: []string{labels[i]},
+		})
+		if err != nil {
+			return nil, err
+		}
+		l.TextStyle[0].XAlign = text.XCenter
+		l.TextStyle[0].Font.Size = vg.Points(9)
+		l.Offset = vg.Point{X: offset, Y: vg.Points(2)}
+		if h < 0 {
+			l.TextStyle[0].YAlign = text.YTop
+			l.Offset.Y = -vg.Points(2)
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 func figureByKey(key string) figure {

@@ -1,17 +1,24 @@
 // Command compare builds the loadgen three times — against the fork
 // (build/fork.mod, tag saramazstd), upstream Sarama v1.61.1 (the root
-// go.mod) and legacy v1.45.0 (build/legacy.mod) — runs the builds
-// alternately with the same flags (A B C A B C ...), so that drift of the
-// machine affects all of them alike, and reports the median of each figure
-// with the ratios fork/upstream and fork/legacy. Every run also verifies its
-// messages by reading them back; one failed run fails the comparison.
+// go.mod) and legacy v1.45.0 (build/legacy.mod) — and runs them on three
+// scenarios (small batches, large batches, level 19; see scenarios.go).
+// Within a scenario the builds run alternately with the same flags (A B C A
+// B C ...), so that drift of the machine affects all of them alike. After
+// producing, each run keeps its producers open and idle and measures the
+// heap they still hold. For each scenario it prints and writes a markdown
+// table of the medians with the ratios fork/upstream and fork/legacy
+// (build/compare/<scenario>.md) and a chart (build/compare/<scenario>.png).
+// Every run also verifies its messages by reading them back; one failed run
+// fails the comparison.
 //
-//	go run ./tools/loadgen/compare -short            # what make runs, < 2 min on 2 cores
-//	go run ./tools/loadgen/compare -png build/compare.png
-//	go run ./tools/loadgen/compare -modfiles         # only write build/*.mod
+//	go run ./tools/loadgen/compare -short              # what make runs
+//	go run ./tools/loadgen/compare                     # make compare-full
+//	go run ./tools/loadgen/compare -scenario large -rounds 3
+//	go run ./tools/loadgen/compare -modfiles           # only write build/*.mod
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -27,22 +34,16 @@ func main() {
 	}
 }
 
-// Presets: the short one keeps the whole make job (three builds from a warm
-// cache plus six runs with read-back) well under two minutes on two cores.
-const (
-	shortFlags = "-producers 200 -messages 100"
-	fullFlags  = "-producers 300 -messages 400"
-)
-
 func mainErr() error {
 	var (
-		short    = flag.Bool("short", false, "quick comparison: 2 rounds of "+shortFlags)
-		rounds   = flag.Int("rounds", 5, "rounds; each runs every variant once")
-		lgFlags  = flag.String("flags", "", "loadgen flags, the same for every variant (default "+fullFlags+", or "+shortFlags+" with -short)")
-		which    = flag.String("variants", "fork,upstream,legacy", "variants to compare, in run order")
-		pngPath  = flag.String("png", "", "also write a bar chart of the medians to this PNG file")
+		short    = flag.Bool("short", false, "the short presets (what make runs): fewer producers, messages and rounds")
+		which    = flag.String("scenario", "all", "scenarios to run, comma-separated: "+scenarioNames()+", or all")
+		rounds   = flag.Int("rounds", 0, "rounds per scenario, each running every variant once (0: the preset's)")
+		lgFlags  = flag.String("flags", "", "loadgen flags added after every scenario's own (a flag given here wins)")
+		variants = flag.String("variants", "fork,upstream,legacy", "variants to compare, in run order")
+		outDir   = flag.String("out", "build/compare", "write <scenario>.md and <scenario>.png here (relative to the module root)")
 		modfiles = flag.Bool("modfiles", false, "only write build/fork.mod and build/legacy.mod (with their .sum) and exit")
-		rawPath  = flag.String("runs", "build/compare-runs.jsonl", "append every run's JSON line to this file (relative to the module root); empty: don't")
+		rawPath  = flag.String("runs", "build/compare-runs.jsonl", "append every run's JSON line, with its scenario and round, to this file (relative to the module root); empty: don't")
 	)
 	flag.BoolVar(modfiles, "modfiles-only", false, "same as -modfiles")
 	flag.Parse()
@@ -52,11 +53,15 @@ func mainErr() error {
 		return err
 	}
 	want := map[string]bool{}
-	for _, v := range strings.Split(*which, ",") {
+	for _, v := range strings.Split(*variants, ",") {
 		want[strings.TrimSpace(v)] = true
 	}
 	if *modfiles {
 		want = map[string]bool{"fork": true, "legacy": true}
+	}
+	scs, err := selectScenarios(*which)
+	if err != nil {
+		return err
 	}
 	vs, note, err := prepareVariants(root, want)
 	if err != nil {
@@ -76,19 +81,6 @@ func mainErr() error {
 		return fmt.Errorf("no variant to run")
 	}
 
-	n := *rounds
-	fl := *lgFlags
-	if *short {
-		n = 2
-		if fl == "" {
-			fl = shortFlags
-		}
-	}
-	if fl == "" {
-		fl = fullFlags
-	}
-	loadgenFlags := strings.Fields(fl)
-
 	begin := time.Now()
 	bins := map[string]string{}
 	for _, v := range vs {
@@ -99,50 +91,89 @@ func mainErr() error {
 	}
 	var raw *os.File
 	if *rawPath != "" {
-		p := *rawPath
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(root, p)
-		}
-		if raw, err = os.OpenFile(p, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err != nil {
+		if raw, err = os.OpenFile(inRoot(root, *rawPath), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err != nil {
 			return err
 		}
 		defer raw.Close()
 	}
-	runs := map[string][]map[string]any{}
-	for r := 1; r <= n; r++ {
-		for _, v := range vs {
-			fmt.Printf("round %d/%d: %s %s\n", r, n, v.Name, fl)
-			fig, line, err := runOnce(bins[v.Name], v.Name, loadgenFlags)
-			if err != nil {
-				return err
-			}
-			runs[v.Name] = append(runs[v.Name], fig)
-			if raw != nil {
-				if _, err := fmt.Fprintf(raw, "%s\n", line); err != nil {
-					return err
+	out := inRoot(root, *outDir)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	extra := strings.Fields(*lgFlags)
+
+	var report bytes.Buffer
+	for _, sc := range scs {
+		pre := sc.preset(*short)
+		n := pre.Rounds
+		if *rounds > 0 {
+			n = *rounds
+		}
+		scBegin := time.Now()
+		runs := map[string][]map[string]any{}
+		for r := 1; r <= n; r++ {
+			for _, v := range vs {
+				args := loadgenArgs(v.Name, pre.Flags, extra)
+				fmt.Printf("%s round %d/%d: %s %s\n", sc.Name, r, n, v.Name, strings.Join(args, " "))
+				fig, line, err := runOnce(bins[v.Name], v.Name, args)
+				if err != nil {
+					return fmt.Errorf("scenario %s: %w", sc.Name, err)
+				}
+				runs[v.Name] = append(runs[v.Name], fig)
+				if raw != nil {
+					if _, err := raw.Write(taggedLine(line, sc.Name, r)); err != nil {
+						return err
+					}
 				}
 			}
 		}
-	}
+		names := make([]string, len(vs))
+		for i, v := range vs {
+			names[i] = v.Name
+		}
+		res := summarise(names, runs)
+		res.Scenario, res.Flags, res.Extra, res.Seconds = sc, pre.Flags, extra, time.Since(scBegin).Seconds()
 
-	names := make([]string, len(vs))
-	for i, v := range vs {
-		names[i] = v.Name
+		png := filepath.Join(out, sc.Name+".png")
+		if err := res.writePNG(png); err != nil {
+			return fmt.Errorf("chart of %s: %w", sc.Name, err)
+		}
+		var md bytes.Buffer
+		res.writeMarkdown(&md, sc.Name+".png")
+		if err := os.WriteFile(filepath.Join(out, sc.Name+".md"), md.Bytes(), 0o644); err != nil {
+			return err
+		}
+		report.WriteString("\n")
+		res.writeMarkdown(&report, "")
+		fmt.Fprintf(&report, "\ntable: %s, chart: %s\n", filepath.Join(out, sc.Name+".md"), png)
 	}
-	res := summarise(names, runs)
-	fmt.Printf("\nmedians of %d rounds, loadgen %s, all runs verified by read-back (%.0f s in all)\n", n, fl, time.Since(begin).Seconds())
-	res.writeTable(os.Stdout)
+	fmt.Print(report.String())
+	fmt.Printf("\n%d scenarios in %.0f s\n", len(scs), time.Since(begin).Seconds())
 	if note != "" {
 		fmt.Println(note)
 	}
-	if *pngPath != "" {
-		if err := res.writePNG(*pngPath); err != nil {
-			return err
-		}
-		fmt.Println("chart:", *pngPath)
-	}
 	fmt.Println(forkReplace(root))
 	return nil
+}
+
+// inRoot resolves a path given relative to the module root.
+func inRoot(root, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(root, p)
+}
+
+// taggedLine is a run's JSON line with its scenario and round in front, for
+// the runs file; line is a JSON object.
+func taggedLine(line []byte, scenario string, round int) []byte {
+	head := fmt.Sprintf(`{"scenario":%q,"round":%d`, scenario, round)
+	body := bytes.TrimSpace(line)
+	body = bytes.TrimPrefix(body, []byte("{"))
+	if len(bytes.TrimSpace(body)) > 1 { // more than the closing brace
+		head += ","
+	}
+	return append(append([]byte(head), body...), '\n')
 }
 
 func tagFlag(v variant) string {

@@ -4,32 +4,64 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"text/tabwriter"
+	"strings"
 )
 
-// summary holds the medians of every figure per variant.
+// summary is one scenario's comparison: the medians of every figure per
+// variant, and what they were measured with.
 type summary struct {
-	Variants []string
-	Medians  map[string]map[string]float64 // figure key -> variant -> median
-	Rounds   map[string]int
+	Scenario scenario
+	Flags    string   // the scenario's loadgen flags, the same for every variant
+	Extra    []string // -flags given to compare, after the preset's
+	Variants []string // in run order
+	Labels   map[string]string
+	Medians  map[string]map[string]float64        // figure key -> variant -> median
+	Ratios   map[string]map[[2]string]pairedRatio // figure key -> (variant, reference) -> ratio
+	Rounds   map[string]int                       // variant -> runs
+	Seconds  float64                              // wall time of the scenario's runs
 }
 
 func summarise(variants []string, runs map[string][]map[string]any) *summary {
-	s := &summary{Variants: variants, Medians: map[string]map[string]float64{}, Rounds: map[string]int{}}
+	s := &summary{
+		Variants: variants,
+		Labels:   map[string]string{},
+		Medians:  map[string]map[string]float64{},
+		Ratios:   map[string]map[[2]string]pairedRatio{},
+		Rounds:   map[string]int{},
+	}
 	for _, f := range figures {
 		s.Medians[f.Key] = map[string]float64{}
+		s.Ratios[f.Key] = map[[2]string]pairedRatio{}
 		for _, v := range variants {
 			s.Medians[f.Key][v] = median(values(runs[v], f.Key))
+			for _, ref := range variants {
+				if ref != v {
+					s.Ratios[f.Key][[2]string{v, ref}] = pairRatios(runs[v], runs[ref], f.Key)
+				}
+			}
 		}
 	}
 	for _, v := range variants {
 		s.Rounds[v] = len(runs[v])
+		s.Labels[v] = variantLabel(v, runs[v])
 	}
 	return s
 }
 
+// variantLabel names a variant in headers: upstream and legacy with the
+// Sarama version their runs reported.
+func variantLabel(v string, runs []map[string]any) string {
+	if v == "fork" || len(runs) == 0 {
+		return v
+	}
+	if ver, ok := runs[0]["sarama"].(string); ok && ver != "" {
+		return v + " " + ver
+	}
+	return v
+}
+
 // ratioPairs are the columns of ratios, present when both variants ran.
-var ratioPairs = [][2]string{{"fork", "upstream"}, {"fork", "legacy"}, {"upstream", "legacy"}}
+var ratioPairs = [][2]string{{"fork", "upstream"}, {"fork", "legacy"}}
 
 func (s *summary) has(v string) bool {
 	for _, x := range s.Variants {
@@ -40,52 +72,115 @@ func (s *summary) has(v string) bool {
 	return false
 }
 
-func (s *summary) writeTable(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	var pairs [][2]string
-	fmt.Fprint(tw, "figure\t")
-	for _, v := range s.Variants {
-		fmt.Fprintf(tw, "%s\t", v)
-	}
+func (s *summary) pairs() [][2]string {
+	var out [][2]string
 	for _, p := range ratioPairs {
 		if s.has(p[0]) && s.has(p[1]) {
-			pairs = append(pairs, p)
-			fmt.Fprintf(tw, "%s/%s\t", p[0], p[1])
+			out = append(out, p)
 		}
 	}
-	fmt.Fprintln(tw)
+	return out
+}
+
+// rounds says how many runs per variant the medians are of: "5 rounds",
+// or the range if the variants differ.
+func (s *summary) rounds() string {
+	lo, hi := math.MaxInt, 0
+	for _, v := range s.Variants {
+		lo, hi = min(lo, s.Rounds[v]), max(hi, s.Rounds[v])
+	}
+	switch {
+	case lo == 1 && hi == 1:
+		return "1 round"
+	case lo == hi:
+		return fmt.Sprintf("%d rounds", lo)
+	default:
+		return fmt.Sprintf("%d-%d rounds", lo, hi)
+	}
+}
+
+// writeMarkdown writes the scenario's section: a heading, how it was
+// measured, the table of medians and ratios, what the idle rows mean and,
+// if chart is not empty, a link to the chart.
+func (s *summary) writeMarkdown(w io.Writer, chart string) {
+	fmt.Fprintf(w, "## %s: %s\n\n", s.Scenario.Name, s.Scenario.Title)
+	fmt.Fprintf(w, "loadgen `%s` for every variant, and `-max-idle-time %v` for the fork; "+
+		"medians of %s, the variants run alternately, every run verified by read-back (%.0f s in all). "+
+		"A ratio is the median of the rounds' ratios, with their range: each round runs the variants back to back.\n\n",
+		strings.Join(loadgenArgs("", s.Flags, s.Extra), " "), forkMaxIdleTime, s.rounds(), s.Seconds)
+	s.writeTable(w)
+	fmt.Fprintf(w, "\nBaseline: the heap of the connected producers before their first message, "+
+		"after two garbage collections. The idle rows: the same measure after the producers, still open, "+
+		"sent nothing for %v after the last acknowledgement (the fork drops encoders idle for %v). "+
+		"The growth over the baseline includes Sarama's per-topic and per-partition producer state and "+
+		"the metrics its first messages register, alike in every build; what differs is the encoders kept.\n",
+		idleWait, forkMaxIdleTime)
+	if chart != "" {
+		fmt.Fprintf(w, "\n![%s: %s](%s)\n", s.Scenario.Name, s.Scenario.Title, chart)
+	}
+}
+
+// writeTable writes the markdown table: one row per figure, a column per
+// variant, then the ratio columns.
+func (s *summary) writeTable(w io.Writer) {
+	pairs := s.pairs()
+	fmt.Fprint(w, "| figure |")
+	for _, v := range s.Variants {
+		fmt.Fprintf(w, " %s |", s.Labels[v])
+	}
+	for _, p := range pairs {
+		fmt.Fprintf(w, " %s/%s |", p[0], p[1])
+	}
+	fmt.Fprint(w, "\n|---|")
+	fmt.Fprint(w, strings.Repeat("---:|", len(s.Variants)+len(pairs)))
+	fmt.Fprintln(w)
 	for _, f := range figures {
-		fmt.Fprintf(tw, "%s %s\t", f.Label, unit(f))
+		fmt.Fprintf(w, "| %s%s |", f.Label, unit(f))
 		for _, v := range s.Variants {
-			fmt.Fprintf(tw, "%s\t", show(s.Medians[f.Key][v]/f.Scale))
+			fmt.Fprintf(w, " %s |", show(s.Medians[f.Key][v]/f.Scale))
 		}
 		for _, p := range pairs {
-			a, b := s.Medians[f.Key][p[0]], s.Medians[f.Key][p[1]]
-			if math.IsNaN(a) || math.IsNaN(b) || b == 0 {
-				fmt.Fprint(tw, "-\t")
-			} else {
-				fmt.Fprintf(tw, "%.2f\t", a/b)
+			r := s.Ratios[f.Key][p]
+			cell := showRatio(r.Median)
+			if r.N > 1 {
+				cell += " (" + showRatio(r.Lo) + "-" + showRatio(r.Hi) + ")"
 			}
+			fmt.Fprintf(w, " %s |", cell)
 		}
-		fmt.Fprintln(tw)
+		fmt.Fprintln(w)
 	}
-	_ = tw.Flush()
 }
 
 func unit(f figure) string {
 	if f.Unit == "" {
 		return ""
 	}
-	return "(" + f.Unit + ")"
+	return " (" + f.Unit + ")"
 }
 
+// show formats a median: n/a when the variant does not report the figure.
 func show(x float64) string {
 	switch {
 	case math.IsNaN(x):
 		return "n/a"
 	case math.Abs(x) >= 100:
 		return fmt.Sprintf("%.0f", x)
+	case math.Abs(x) >= 10:
+		return fmt.Sprintf("%.1f", x)
 	default:
 		return fmt.Sprintf("%.2f", x)
+	}
+}
+
+// showRatio formats a ratio with two significant digits below 0.1, so that
+// 0.016 does not read as 0.02 or 0.00.
+func showRatio(r float64) string {
+	switch {
+	case math.IsNaN(r):
+		return "-"
+	case r != 0 && r < 0.1:
+		return fmt.Sprintf("%.2g", r)
+	default:
+		return fmt.Sprintf("%.2f", r)
 	}
 }

@@ -61,7 +61,12 @@ var (
 // always give the same bytes. It is built with appends into one buffer, the
 // only allocation, so that generating the workload costs little next to
 // what is measured (the producers).
-func Value(producer, seq, size int) []byte {
+func Value(producer, seq, size int) []byte { return ValueInto(nil, producer, seq, size) }
+
+// ValueInto is Value written over buf's memory when its capacity is
+// enough (then it allocates nothing), or into a new buffer. The producers
+// recycle the buffers of acknowledged messages with it.
+func ValueInto(buf []byte, producer, seq, size int) []byte {
 	var pcg rand.PCG
 	pcg.Seed(uint64(producer)+1, uint64(seq)*0x9e3779b97f4a7c15+1)
 	r := rand.New(&pcg)
@@ -71,7 +76,10 @@ func Value(producer, seq, size int) []byte {
 	// incompressible part; the rest is structured, repetitive text. This
 	// gives zstd ratios of about 3-5x on batches (the loadgen measures it).
 	blobLen := max(size/8*3/4, 8)
-	v := make([]byte, 0, size+320)
+	v := buf[:0]
+	if cap(v) < size+320 {
+		v = make([]byte, 0, size+320)
+	}
 	v = append(v, checksumPrefix+`00000000",`...) // checksum filled in last
 	v = append(v, `"producer":`...)
 	v = strconv.AppendInt(v, int64(producer), 10)

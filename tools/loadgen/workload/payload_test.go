@@ -55,3 +55,19 @@ func TestSampleRatioIsSemiCompressible(t *testing.T) {
 		t.Errorf("sample compression ratio %.2f, want 3-5x (realistic, semi-compressible values)", r)
 	}
 }
+
+// ValueInto gives Value's bytes whatever the buffer held, and reuses its
+// memory when it is large enough.
+func TestValueIntoReusesTheBuffer(t *testing.T) {
+	buf := Value(9, 9, 2000)
+	v := ValueInto(buf, 3, 4, 800)
+	if !bytes.Equal(v, Value(3, 4, 800)) {
+		t.Fatal("ValueInto over a used buffer differs from Value")
+	}
+	if &v[0] != &buf[0] {
+		t.Error("a large enough buffer was not reused")
+	}
+	if small := ValueInto(make([]byte, 0, 10), 3, 4, 800); !bytes.Equal(small, v) {
+		t.Error("ValueInto with a small buffer differs from Value")
+	}
+}

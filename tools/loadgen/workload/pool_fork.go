@@ -8,14 +8,17 @@ import "github.com/IBM/sarama"
 // saramazstd tag), the only build where the encoder pool can be configured.
 const ForkBuild = true
 
-// SetPoolLimits sets the fork's zstd encoder pool limits on c; zero keeps
-// the fork's default for that limit.
-func SetPoolLimits(c *sarama.Config, maxInUse, maxIdle int) error {
-	if maxInUse > 0 {
-		c.Producer.Zstd.MaxInUseEncoders = maxInUse
+// SetPool sets the fork's zstd encoder pool settings on c; a zero field
+// keeps the fork's default for that setting.
+func SetPool(c *sarama.Config, s PoolSettings) error {
+	if s.MaxInUse > 0 {
+		c.Producer.Zstd.MaxInUseEncoders = s.MaxInUse
 	}
-	if maxIdle > 0 {
-		c.Producer.Zstd.MaxIdleEncoders = maxIdle
+	if s.MaxIdle > 0 {
+		c.Producer.Zstd.MaxIdleEncoders = s.MaxIdle
+	}
+	if s.MaxIdleTime > 0 {
+		c.Producer.Zstd.MaxIdleTime = s.MaxIdleTime
 	}
 	return nil
 }

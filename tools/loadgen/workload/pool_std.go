@@ -12,12 +12,15 @@ import (
 // saramazstd tag), the only build where the encoder pool can be configured.
 const ForkBuild = false
 
-// SetPoolLimits fails unless both limits are zero: upstream and legacy
-// Sarama have no encoder pool settings, and silently ignoring them would
-// make a comparison lie.
-func SetPoolLimits(_ *sarama.Config, maxInUse, maxIdle int) error {
-	if maxInUse != 0 || maxIdle != 0 {
-		return errors.New("encoder pool limits need the fork: build with -modfile=build/fork.mod -tags saramazstd")
+// errNeedsFork is what builds without the pool say to pool settings:
+// silently ignoring them would make a comparison lie.
+var errNeedsFork = errors.New("encoder pool settings need the fork: build with -modfile=build/fork.mod -tags saramazstd")
+
+// SetPool fails unless s is zero: upstream and legacy Sarama have no
+// encoder pool settings.
+func SetPool(_ *sarama.Config, s PoolSettings) error {
+	if !s.IsZero() {
+		return errNeedsFork
 	}
 	return nil
 }

@@ -24,6 +24,11 @@ type PoolMetrics struct {
 	// an upper bound of the true p99 that needs no sample merging.
 	waitSum float64
 	WaitP99 float64
+	// Held is the encoders the pool holds, lent or idle (zstd-encoders-in-use
+	// plus zstd-encoders-idle). The gauges describe the pool a producer
+	// uses, which every producer configured alike shares, so combining
+	// producers keeps the largest value instead of adding them up.
+	Held int64
 }
 
 // WaitMeanMicros is the mean wait for a free encoder, in microseconds.
@@ -49,6 +54,11 @@ func ReadPoolMetrics(r metrics.Registry) PoolMetrics {
 		m.waitSum = s.Mean() * float64(s.Count())
 		m.WaitP99 = s.Percentile(0.99)
 	}
+	for _, name := range []string{MetricEncodersInUse, MetricEncodersIdle} {
+		if g, ok := r.Get(name).(metrics.Gauge); ok {
+			m.Held += g.Snapshot().Value()
+		}
+	}
 	return m
 }
 
@@ -59,4 +69,5 @@ func (m *PoolMetrics) Add(o PoolMetrics) {
 	m.Waits += o.Waits
 	m.waitSum += o.waitSum
 	m.WaitP99 = max(m.WaitP99, o.WaitP99)
+	m.Held = max(m.Held, o.Held)
 }

@@ -17,6 +17,11 @@ type RunOptions struct {
 	ValueSize  int
 	InFlight   int // per producer: unacknowledged messages before Send waits (0: unlimited)
 	Producer   ProducerOptions
+	// IdleWait, when positive, keeps the producers open and idle for this
+	// long after the produce phase, then measures the heap they hold
+	// (Result.Idle): whatever encoders the Sarama in use keeps after the
+	// load has stopped.
+	IdleWait time.Duration
 	// Progress, when set, is called about every 200ms during the produce
 	// phase with the acknowledgements so far and the total expected.
 	Progress func(acked, total int64)
@@ -31,6 +36,7 @@ type Result struct {
 	Runtime  RuntimeStats
 	Pool     PoolMetrics   // summed over all producers, read before closing them
 	PerPool  []PoolMetrics // per producer, indexed by producer id
+	Idle     *IdleStats    // after IdleWait, if it was set
 	Expect   Expectation
 	Errors   []error // the first few produce errors
 }
@@ -48,6 +54,9 @@ func Run(ctx context.Context, cl *Cluster, o RunOptions) (*Result, error) {
 		return nil, err
 	}
 
+	for _, p := range producers {
+		p.Reserve(o.Messages)
+	}
 	total := int64(o.Producers * o.Messages)
 	stopProgress := make(chan struct{})
 	var progressDone sync.WaitGroup
@@ -80,6 +89,9 @@ func Run(ctx context.Context, cl *Cluster, o RunOptions) (*Result, error) {
 		res.PerPool = append(res.PerPool, m)
 		res.Pool.Add(m)
 	}
+	if o.IdleWait > 0 && ctx.Err() == nil {
+		res.Idle = idle(ctx, producers, o.IdleWait, res.Runtime.BaseHeapAlloc)
+	}
 	closeErr := closeAll(producers)
 
 	res.Expect = Expect(o.Topic, o.ValueSize, producers)
@@ -101,6 +113,42 @@ func Run(ctx context.Context, cl *Cluster, o RunOptions) (*Result, error) {
 		return res, fmt.Errorf("produce phase interrupted: %w", err)
 	}
 	return res, closeErr
+}
+
+// IdleStats is what the producers hold after the load stopped: open,
+// connected, with nothing to send, for Wait.
+type IdleStats struct {
+	Wait time.Duration
+	// HeapAlloc is the settled heap (SettledHeap) at the end of Wait, and
+	// BaseHeapAlloc the settled heap before the first message
+	// (RuntimeStats.BaseHeapAlloc), measured alike.
+	HeapAlloc, BaseHeapAlloc uint64
+	// Pool is the pool metrics at the end of Wait, combined over every
+	// producer; Pool.Held is the encoders still kept.
+	Pool PoolMetrics
+}
+
+// Growth is how much more the idle producers hold than before the first
+// message: what the produce phase left behind (encoders kept, Sarama's
+// metrics registered on first use). It is negative if they hold less.
+func (s IdleStats) Growth() int64 {
+	return int64(s.HeapAlloc) - int64(s.BaseHeapAlloc)
+}
+
+// idle waits for d (or until ctx ends) with the producers open and
+// nothing sent, then measures what they hold.
+func idle(ctx context.Context, producers []*Producer, d time.Duration, base uint64) *IdleStats {
+	t := time.NewTimer(d)
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		t.Stop()
+	}
+	s := &IdleStats{Wait: d, BaseHeapAlloc: base, HeapAlloc: SettledHeap()}
+	for _, p := range producers {
+		s.Pool.Add(ReadPoolMetrics(p.Config.MetricRegistry))
+	}
+	return s
 }
 
 // connect creates all producers concurrently (a few hundred sequential

@@ -15,8 +15,8 @@ type RuntimeStats struct {
 	GCCPUFraction float64 // GC CPU time / total CPU time available during the phase
 	PeakHeapAlloc uint64  // highest sampled live+unswept heap object bytes (≈HeapAlloc)
 	PeakHeapInuse uint64  // highest sampled in-use heap span bytes (≈HeapInuse)
-	// BaseHeapAlloc is the heap right after a GC at Start: what the
-	// connected, idle producers hold. PeakHeapAlloc-BaseHeapAlloc is what
+	// BaseHeapAlloc is the settled heap at Start (SettledHeap): what the
+	// connected producers hold before their first message. PeakHeapAlloc-BaseHeapAlloc is what
 	// the phase itself added, where differences between builds show.
 	BaseHeapAlloc uint64
 }
@@ -45,15 +45,26 @@ var sampleNames = []string{
 // StartSampler starts measuring, sampling the heap every interval.
 func StartSampler(interval time.Duration) *Sampler {
 	s := &Sampler{stop: make(chan struct{})}
-	runtime.GC() // start from a settled heap so runs are comparable
+	s.baseAlloc = SettledHeap() // start from a settled heap so runs are comparable
 	samples := newSamples()
 	metrics.Read(samples)
 	s.gcCPU0, s.totalCPU0 = samples[2].Value.Float64(), samples[3].Value.Float64()
-	s.baseAlloc = samples[0].Value.Uint64()
 	runtime.ReadMemStats(&s.start)
 	s.done.Add(1)
 	go s.loop(interval, samples)
 	return s
+}
+
+// SettledHeap collects garbage twice (the second cycle frees what
+// finalizers of the first released) and returns the bytes of the heap
+// objects left: what the process really holds. It is the figure
+// BaseHeapAlloc and the idle heap are measured with.
+func SettledHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	s := []metrics.Sample{{Name: sampleNames[0]}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 func newSamples() []metrics.Sample {
