@@ -2,6 +2,7 @@ package sarama
 
 import (
 	"fmt"
+	"github.com/klauspost/compress/zstd"
 	"iter"
 )
 
@@ -45,26 +46,26 @@ func (c *zstdCompressor) close() {
 // compress compresses a record batch's records, appending to dst, waiting
 // for an encoder if need be. Batches carry the producer's level; one at a
 // level of another encoder (set by hand on a batch) uses the default pool
-// of that level.
+// of that level, without waiting.
 func (c *zstdCompressor) compress(level int, dst, src []byte) ([]byte, error) {
-	if zstdSpeed(level) != c.pool.key.speed {
-		return zstdDefaultPool(level).encodeNoWait(c.metrics, dst, src)
-	}
-	return c.pool.encode(c.metrics, dst, src)
+	pool, wait := c.poolFor(level, true)
+	return pool.compress(c.metrics, wait, dst, src, (*zstd.Encoder).EncodeAll)
 }
 
-// compressNoWait is compress for callers that hold a broker's lock.
-func (c *zstdCompressor) compressNoWait(level int, dst, src []byte) ([]byte, error) {
+// poolFor returns the pool of a batch's level, and whether a compression
+// there may wait.
+func (c *zstdCompressor) poolFor(level int, wait bool) (*zstdEncoderPool, bool) {
 	if zstdSpeed(level) != c.pool.key.speed {
-		return zstdDefaultPool(level).encodeNoWait(c.metrics, dst, src)
+		return zstdDefaultPool(level), false
 	}
-	return c.pool.encodeNoWait(c.metrics, dst, src)
+	return c.pool, wait
 }
 
 // encodeRecords encodes a batch's records and compresses them, both into
 // pooled buffers: the uncompressed records go back as soon as they are
 // compressed; the compressed bytes stay with the batch (b.zstdBuffer) until
-// releaseZstdBuffers, once the request that carries them is encoded.
+// releaseZstdBuffers, once the request that carries them is encoded. The
+// encoder comes first, so that a batch waiting for one holds no buffer.
 //
 // It does what RecordBatch.encodeRecords does for the other codecs, with
 // buffers of its own instead of the heap's. compressRequest calls it for
@@ -72,37 +73,40 @@ func (c *zstdCompressor) compressNoWait(level int, dst, src []byte) ([]byte, err
 // calls it with wait false, under the lock, only for a batch whose
 // compression failed there (or that is encoded outside a producer's send).
 func (c *zstdCompressor) encodeRecords(b *RecordBatch, wait bool) error {
+	pool, wait := c.poolFor(b.CompressionLevel, wait)
+	enc, pooled, err := pool.acquire(c.metrics, wait)
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() { pool.release(c.metrics, enc, pooled, done) }()
+
 	records := recordsArray(b.Records)
 	var prep prepEncoder
 	if err := records.encode(&prep); err != nil {
+		done = true
 		return err
 	}
 	if prep.length < 0 || prep.length > int(MaxRequestSize) {
+		done = true
 		return PacketEncodingError{fmt.Sprintf("invalid record batch size (%d)", prep.length)}
 	}
 	raw := getZstdBuffer(prep.length)
 	defer putZstdBuffer(raw)
 	real := realEncoder{raw: raw.b[:prep.length]}
 	if err := records.encode(&real); err != nil {
+		done = true
 		return err
 	}
-	b.recordsLen = prep.length
-
 	// Room for the records: compressed they are smaller, but for a rare
 	// incompressible batch that EncodeAll grows.
 	out := getZstdBuffer(prep.length)
-	compress := c.compress
-	if !wait {
-		compress = c.compressNoWait
-	}
-	compressed, err := compress(b.CompressionLevel, out.b, real.raw)
-	if err != nil {
-		putZstdBuffer(out)
-		return err
-	}
-	out.b = compressed
+	out.b = enc.EncodeAll(real.raw, out.b)
+	done = true
+
+	b.recordsLen = prep.length
 	putZstdBuffer(b.zstdBuffer) // a batch compressed again: its old bytes are unreferenced
-	b.compressedRecords, b.zstdBuffer = compressed, out
+	b.compressedRecords, b.zstdBuffer = out.b, out
 	return nil
 }
 

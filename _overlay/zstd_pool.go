@@ -93,19 +93,7 @@ func (p *zstdEncoderPool) bound() int64 {
 // waiting for one if need be. m receives the pool's events for the caller;
 // it may be nil.
 func (p *zstdEncoderPool) encode(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
-	return p.encodeWith(m, dst, src, (*zstd.Encoder).EncodeAll)
-}
-
-// zstdEncodeFunc is the step that encode lends an encoder to; tests pass one
-// that panics.
-type zstdEncodeFunc func(enc *zstd.Encoder, src, dst []byte) []byte
-
-func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
-	enc, err := p.get(m)
-	if err != nil {
-		return nil, err
-	}
-	return p.lend(m, enc, dst, src, encodeAll)
+	return p.compress(m, true, dst, src, (*zstd.Encoder).EncodeAll)
 }
 
 // encodeNoWait compresses like encode, but where encode would wait it
@@ -114,40 +102,63 @@ func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAl
 // run while a request is encoded under its broker's lock, which must not
 // wait for encoders that other producers hold.
 func (p *zstdEncoderPool) encodeNoWait(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
-	enc, ok, err := p.tryGet(m)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		return p.lend(m, enc, dst, src, (*zstd.Encoder).EncodeAll)
-	}
-	enc, err = zstd.NewWriter(nil, p.opts...)
-	if err != nil {
-		return nil, err
-	}
-	p.created.Add(1)
-	m.built()
-	dst = enc.EncodeAll(src, dst)
-	p.drop(m, 1)
-	return dst, nil
+	return p.compress(m, false, dst, src, (*zstd.Encoder).EncodeAll)
 }
 
-// lend runs encodeAll with enc, which the caller got from the pool, and
-// gives the encoder back, or only its permit if encodeAll panicked.
-func (p *zstdEncoderPool) lend(m *zstdMetricSet, enc *zstd.Encoder, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
+// zstdEncodeFunc is the step that an encoder is lent to; tests pass one
+// that panics.
+type zstdEncodeFunc func(enc *zstd.Encoder, src, dst []byte) []byte
+
+// encodeWith is encode with encodeAll in place of EncodeAll.
+func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
+	return p.compress(m, true, dst, src, encodeAll)
+}
+
+func (p *zstdEncoderPool) compress(m *zstdMetricSet, wait bool, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
+	enc, pooled, err := p.acquire(m, wait)
+	if err != nil {
+		return nil, err
+	}
 	done := false
-	defer func() {
-		if !done {
-			// The encoding panicked: the encoder may be half-way through
-			// a frame. Return its permit, never the encoder.
-			p.drop(m, 1)
-			enc = nil
-		}
-		p.put(m, enc)
-	}()
+	defer func() { p.release(m, enc, pooled, done) }()
 	dst = encodeAll(enc, src, dst)
 	done = true
 	return dst, nil
+}
+
+// acquire returns an encoder for one compression: the pool's, waiting for
+// one if wait is set; otherwise, where that would mean waiting, one built
+// outside the bound (pooled false) for this compression only.
+func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encoder, pooled bool, err error) {
+	if wait {
+		enc, err = p.get(m)
+		return enc, err == nil, err
+	}
+	if enc, ok, err := p.tryGet(m); ok {
+		return enc, err == nil, err
+	}
+	if enc, err = zstd.NewWriter(nil, p.opts...); err != nil {
+		return nil, false, err
+	}
+	p.created.Add(1)
+	m.built()
+	return enc, false, nil
+}
+
+// release gives back what acquire returned once the compression is done.
+// An encoder whose compression did not finish (a panic) may be half-way
+// through a frame: only its permit goes back. An encoder built outside the
+// bound is dropped.
+func (p *zstdEncoderPool) release(m *zstdMetricSet, enc *zstd.Encoder, pooled, done bool) {
+	if !pooled {
+		p.drop(m, 1)
+		return
+	}
+	if !done {
+		p.drop(m, 1)
+		enc = nil
+	}
+	p.put(m, enc)
 }
 
 // get returns an encoder that no one else uses until it is put back, waiting
