@@ -22,7 +22,7 @@ BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-2
 RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 
 .PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
-	test-fork-repeat test-fuzz test-functional test-dist dist dist-args fuzz bench pr lint clean
+	test-fork-repeat test-fuzz test-functional test-dist dist dist-args fuzz bench bench-encoder pr lint clean
 
 all: compare
 
@@ -119,6 +119,14 @@ dist-args:
 	@test -n "$(MODULE)" -a -n "$(VERSION)" || { \
 		echo "usage: make dist MODULE=<module path> VERSION=<version>, e.g." >&2; \
 		echo "       make dist MODULE=example.com/acme/sarama-zstd VERSION=v1.61.1-zstd.1" >&2; exit 2; }
+
+# The encoder options, upstream's against the fork's (speed, ratio, memory
+# an encoder keeps), and what a rebuild costs: build/bench/encoder.txt.
+bench-encoder: fork
+	mkdir -p $(BENCH_DIR)
+	cd $(FORK) && $(GO) test -run '^$$' -bench 'BenchmarkZstdEncoder(Options|Build)' -benchtime 1s -count 6 . > ../bench/encoder.txt
+	$(BENCHSTAT) -filter '.name:/Options/' -col /options $(BENCH_DIR)/encoder.txt
+	$(BENCHSTAT) -filter '.name:/Build/' -col /encoder $(BENCH_DIR)/encoder.txt
 
 # The upstream pull request under build/pr (patch, repository, description).
 pr:

@@ -345,10 +345,13 @@ func benchZstdPool(b *testing.B, pool zstdBenchPool, goroutines int, blocks [][]
 
 // benchZstdIdeal runs b.N compressions on workers goroutines, each with an
 // encoder of its own: no pool, no waiting, the fewest encoders possible.
+// The encoders have upstream's options and compress into fresh buffers, as
+// this row did before the fork pooled buffers and sized its encoders, so
+// that the fork's rows are measured against the same ideal as before.
 func benchZstdIdeal(b *testing.B, level, workers int, blocks [][]byte) {
 	encoders := make([]*zstd.Encoder, workers)
 	for i := range encoders {
-		enc, err := zstd.NewWriter(nil, zstdTestKey(level, 0, 0).encoderOptions()...)
+		enc, err := zstd.NewWriter(nil, zstdUpstreamEncoderOptions(level)...)
 		if err != nil {
 			b.Fatal(err)
 		}

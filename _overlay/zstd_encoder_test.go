@@ -91,7 +91,7 @@ func TestZstdEncoderRetainedBytes(t *testing.T) {
 // BenchmarkZstdEncoderOptions compresses one batch at a time with one
 // encoder, with upstream's options and the fork's, reporting the memory
 // the encoder keeps (retained-bytes) and the compression ratio beside the
-// speed. Run with: make bench BENCH=BenchmarkZstdEncoderOptions
+// speed. Run with: make bench-encoder
 func BenchmarkZstdEncoderOptions(b *testing.B) {
 	for _, level := range []int{CompressionLevelDefault, 19} {
 		for _, size := range []int{2 << 10, 64 << 10, 1 << 20} {
