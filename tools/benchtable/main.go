@@ -1,6 +1,6 @@
 // Command benchtable turns the output of the pool benchmarks
 // (BenchmarkZstdPool in the fork's zstd_test.go, run by make bench) into the
-// Markdown table of README.md: per heap, block size and pool, the median of
+// Markdown table of docs/benchmarks.md: per heap, block size and pool, the median of
 // each metric over the runs, and the throughput relative to the ideal and to
 // upstream's behaviour.
 //
