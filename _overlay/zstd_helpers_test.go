@@ -67,3 +67,10 @@ func drainZstdPool(p *zstdEncoderPool) {
 	p.freeIfUnused()
 	zstdPools.mu.Unlock()
 }
+
+// zstdPoolCount is how many pools exist.
+func zstdPoolCount() int {
+	zstdPools.mu.Lock()
+	defer zstdPools.mu.Unlock()
+	return len(zstdPools.byKey)
+}

@@ -8,8 +8,7 @@ import (
 )
 
 // zstdEncoderPool lends zstd encoders of one key, at most bound() at a time,
-// keeps idle ones for reuse, and drops those idle for longer than the key's
-// idleTime.
+// and keeps idle ones for reuse.
 //
 // Its channel slots holds the idle encoders. Permits bound the encoders: a
 // caller that finds no idle encoder mints one, if fewer than bound() exist,
@@ -22,18 +21,14 @@ import (
 // A caller that finds no slot and no permit left parks on a receive from
 // slots; the next encoder returned is handed to the longest waiter directly,
 // in arrival order, so a wait lasts as long as the queue ahead of it and no
-// longer. It costs a goroutine switch per contended compression. The
-// alternatives were measured (docs/pool.md): a permit semaphore ran no
-// faster; nor did spinning before parking, which cannot win an encoder
-// while others are parked, as they are served first. Letting a returning
-// caller take its encoder straight back (barging, as sync.Mutex allows)
-// saved the switch, but with 300 producers the compressions that waited
-// averaged 1.1 s against 27-36 ms here. Producers need predictable waits
-// more than those percent.
+// longer. It costs a goroutine switch per contended compression. Letting a
+// returning caller take its encoder straight back (barging, as sync.Mutex
+// allows) would save the switch, but a producer compressing back to back
+// would then keep the encoder while the others wait: producers need
+// predictable waits more than that switch.
 //
-// Taking an idle encoder is one channel receive and one atomic add (and a
-// look at the reaper's low-water mark), and allocates nothing; returning
-// one is an atomic add and a channel send.
+// Taking an idle encoder is one channel receive and one atomic add, and
+// allocates nothing; returning one is an atomic add and a channel send.
 type zstdEncoderPool struct {
 	key   zstdPoolKey
 	opts  []zstd.EOption
@@ -51,9 +46,7 @@ type zstdEncoderPool struct {
 
 	reaper zstdReaper
 
-	// Guarded by zstdPools.mu.
-	refs  int                    // open producers using the pool
-	users map[*zstdMetricSet]int // their metric sets, with producer counts
+	refs int // open producers using the pool; guarded by zstdPools.mu
 }
 
 const (
@@ -97,8 +90,8 @@ func (p *zstdEncoderPool) encode(m *zstdMetricSet, dst, src []byte) ([]byte, err
 }
 
 // encodeNoWait compresses like encode, but where encode would wait it
-// builds an encoder outside the bound for this one compression, as
-// upstream does whenever its cache is empty. It serves compressions that
+// builds an encoder outside the bound for this one compression, as the
+// encoder cache did whenever it was empty. It serves compressions that
 // run while a request is encoded under its broker's lock, which must not
 // wait for encoders that other producers hold.
 func (p *zstdEncoderPool) encodeNoWait(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
@@ -322,3 +315,25 @@ func (p *zstdEncoderPool) inUse() int64 { return zstdStateLentOf(p.state.Load())
 
 // idleEncoders is how many built encoders wait in the pool.
 func (p *zstdEncoderPool) idleEncoders() int64 { return zstdStateIdleOf(p.state.Load()) }
+
+// dropIdle takes up to n idle encoders out of the pool and lets them go,
+// releasing their permits, and returns how many it dropped.
+func (p *zstdEncoderPool) dropIdle(n int64) int64 {
+	var dropped int64
+	for dropped < n {
+		select {
+		case enc := <-p.slots:
+			if enc != nil {
+				p.state.Add(-zstdStateIdle)
+				p.dropped.Add(1)
+				dropped++
+			}
+			// A nil is a permit handed on for a waiter that did not need
+			// it: released too.
+			p.releasePermit()
+		default:
+			return dropped
+		}
+	}
+	return dropped
+}

@@ -106,7 +106,7 @@ func (r *zstdReaper) run() {
 				break
 			}
 		}
-		p.notifyDropped(n)
+		zstdPoolDropped(p, n)
 	}
 
 	if p.idleEncoders() > 0 {
@@ -124,24 +124,12 @@ func (r *zstdReaper) run() {
 	zstdPools.mu.Unlock()
 }
 
-// dropIdle takes up to n idle encoders out of the pool and lets them go,
-// releasing their permits, and returns how many it dropped.
-func (p *zstdEncoderPool) dropIdle(n int64) int64 {
-	var dropped int64
-	for dropped < n {
-		select {
-		case enc := <-p.slots:
-			if enc != nil {
-				p.state.Add(-zstdStateIdle)
-				p.dropped.Add(1)
-				dropped++
-			}
-			// A nil is a permit handed on for a waiter that did not need
-			// it: released too.
-			p.releasePermit()
-		default:
-			return dropped
-		}
+// zstdPoolDropped counts n encoders that a reaper dropped in the metric
+// sets of the producers that use the pool.
+func zstdPoolDropped(p *zstdEncoderPool, n int64) {
+	zstdPools.mu.Lock()
+	defer zstdPools.mu.Unlock()
+	for m := range zstdPoolMetricSets[p] {
+		m.droppedEncoders(n)
 	}
-	return dropped
 }
