@@ -107,30 +107,6 @@ func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
 	}
 }
 
-// TestZstdPoolWaitersServedInOrder holds the only encoder while two
-// compressions queue for it: they get it in the order they came.
-func TestZstdPoolWaitersServedInOrder(t *testing.T) {
-	p := newTestZstdPool(1)
-	held, err := p.get(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	order := make(chan int, 2)
-	for i := range 2 {
-		go func() {
-			_, _ = p.encodeWith(nil, nil, []byte("x"), func(enc *zstd.Encoder, src, dst []byte) []byte {
-				order <- i
-				return enc.EncodeAll(src, dst)
-			})
-		}()
-		zstdEventually(t, "the compression to wait", func() bool { return p.waiters.Load() == int64(i+1) })
-	}
-	p.put(nil, held)
-	if first, second := <-order, <-order; first != 0 || second != 1 {
-		t.Errorf("waiters served in the order %d, %d", first, second)
-	}
-}
-
 func TestZstdPoolPanicReturnsPermit(t *testing.T) {
 	p := newTestZstdPool(1)
 	func() {
