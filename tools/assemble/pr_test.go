@@ -263,3 +263,33 @@ func TestRealSeries(t *testing.T) {
 		t.Errorf("required commits %s", got)
 	}
 }
+
+func TestCheckPR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command on each commit")
+	}
+	o := testPROptions(t)
+	s, err := makePR(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	if err := checkPR(o, s, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	for _, want := range []string{"the series applies to example.com/up@v1.2.3: 2 commits", "1/2 feat(up): add the field: build, vet, test ok", "2/2 perf(up): check the field: build, vet, test ok"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+
+	// A commit that does not build is named.
+	o.Edits[2].Code = "\tif c.Producer.Gone < 0 {\n\t\treturn nil\n\t}\n"
+	if s, err = makePR(o); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	if err := checkPR(o, s, &log); err == nil || !strings.Contains(err.Error(), "commit 2 (perf(up): check the field): go build ./...") {
+		t.Errorf("err = %v, want commit 2's build failure", err)
+	}
+}
