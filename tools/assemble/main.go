@@ -44,7 +44,7 @@
 //	-results build/pr-bench/results.json measurements quoted in PR.md
 //	-check                               git am the series and check each commit
 //	-bench                               measure the series into -results
-//	-bench-rounds 6                      alternating rounds of -bench
+//	-bench-rounds 10                     alternating rounds of -bench
 //	-benchstat "go run ..."              the benchstat command of -bench
 //
 // Errors are one line, "assemble: <message>", with a non-zero exit.
@@ -82,7 +82,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	results := fs.String("results", "build/pr-bench/results.json", "the measurements of make pr-bench, quoted in PR.md")
 	check := fs.Bool("check", false, "apply the series to a pristine upstream with git am and build, vet and test each commit")
 	bench := fs.Bool("bench", false, "measure the series and write -results")
-	benchRounds := fs.Int("bench-rounds", 6, "alternating rounds of the before and after benchmarks of -bench")
+	benchRounds := fs.Int("bench-rounds", 10, "alternating rounds of the before and after benchmarks of -bench")
 	benchstat := fs.String("benchstat", "benchstat", "the benchstat command of -bench")
 	if err := fs.Parse(args); err != nil {
 		return err

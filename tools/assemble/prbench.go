@@ -123,10 +123,18 @@ benchstat before.txt after.txt`, beforeRef, o.Rounds, prBenchRegexp, prBenchRege
 	if err != nil {
 		return fmt.Errorf("%s: %v\n%s", prFirstBench, err, out)
 	}
+	if err := os.WriteFile(filepath.Join(work, "first.txt"), []byte(out), 0o644); err != nil {
+		return err
+	}
+	cmd = exec.Command(o.Benchstat[0], append(o.Benchstat[1:], "first.txt")...)
+	cmd.Dir = work
+	if stat, err = cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("benchstat: %v\n%s", err, stat)
+	}
 	r.First = prRun{
 		What:     "after",
-		Commands: fmt.Sprintf("go test -run '^$' -bench %s -benchmem -count 6 .", prFirstBench),
-		Output:   benchLines(out),
+		Commands: fmt.Sprintf("go test -run '^$' -bench %s -benchmem -count 6 . > first.txt\nbenchstat first.txt", prFirstBench),
+		Output:   strings.TrimRight(string(stat), "\n"),
 	}
 
 	// The tests under the race detector: those of each commit, twice in a
@@ -184,17 +192,6 @@ func runIn(dir, bin string, args ...string) (string, error) {
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	return string(out), err
-}
-
-// benchLines keeps the header and result lines of benchmark output.
-func benchLines(out string) string {
-	var keep []string
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "Benchmark") || strings.HasPrefix(l, "cpu:") || strings.HasPrefix(l, "goos:") || strings.HasPrefix(l, "goarch:") {
-			keep = append(keep, strings.TrimRight(l, " \t"))
-		}
-	}
-	return strings.Join(keep, "\n")
 }
 
 var okLinePattern = regexp.MustCompile(`(?m)^ok\s+\S+\s+\S+s$`)
