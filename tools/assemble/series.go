@@ -150,10 +150,14 @@ that a read after release fails the tests.`,
 	},
 	{
 		ID:      stepDecoder,
-		Subject: "fix(zstd): decoders",
+		Subject: "fix(zstd): decode what a frame holds, not what it claims",
 		Overlay: []string{"zstd_decoder.go", "batch_decompression.go"},
 		Slot:    true,
-		Why:     "the fork's decoders are, for now, upstream's rewritten in a file of their own: offering them would change nothing but code layout. When they carry a fix of their own, this step becomes an optional commit",
+		Why: "the decoders and the consumer's handling of a batch it cannot decompress are independent of " +
+			"the encoder pool, and add API of their own (ErrMalformedZstdFrame, BatchDecompressionError, " +
+			"FetchResponseBlock.DecompressionErr): upstream's CONTRIBUTING asks for such changes in a pull " +
+			"request of their own. To offer them, as their own series or a last optional commit, clear Slot and " +
+			"give the step tests in upstream's size under _pr/decoder/, and edits whose text does not name this project",
 	},
 }
 
