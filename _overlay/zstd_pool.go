@@ -44,6 +44,10 @@ type zstdEncoderPool struct {
 	created atomic.Int64 // encoders built over the pool's life
 	dropped atomic.Int64 // encoders let go of over the pool's life
 
+	// spare is an encoder kept outside the bound for compressions that
+	// must not wait (encodeNoWait), or nil. The gauges do not count it.
+	spare atomic.Pointer[zstd.Encoder]
+
 	reaper zstdReaper
 
 	refs int // open producers using the pool; guarded by zstdPools.mu
@@ -89,11 +93,10 @@ func (p *zstdEncoderPool) encode(m *zstdMetricSet, dst, src []byte) ([]byte, err
 	return p.compress(m, true, dst, src, (*zstd.Encoder).EncodeAll)
 }
 
-// encodeNoWait compresses like encode, but where encode would wait it
-// builds an encoder outside the bound for this one compression, as the
-// encoder cache did whenever it was empty. It serves compressions that
-// run while a request is encoded under its broker's lock, which must not
-// wait for encoders that other producers hold.
+// encodeNoWait compresses like encode, but where encode would wait it uses
+// the pool's spare encoder, outside the bound (see acquire). It serves
+// compressions that run while a request is encoded under its broker's
+// lock, which must not wait for encoders that other producers hold.
 func (p *zstdEncoderPool) encodeNoWait(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
 	return p.compress(m, false, dst, src, (*zstd.Encoder).EncodeAll)
 }
@@ -120,8 +123,13 @@ func (p *zstdEncoderPool) compress(m *zstdMetricSet, wait bool, dst, src []byte,
 }
 
 // acquire returns an encoder for one compression: the pool's, waiting for
-// one if wait is set; otherwise, where that would mean waiting, one built
-// outside the bound (pooled false) for this compression only.
+// one if wait is set; otherwise, where that would mean waiting, one outside
+// the bound (pooled false): the pool's spare, built the first time and
+// kept by release for the next such compression, or, if another
+// compression has the spare, one built for this compression only, as the
+// encoder cache did whenever it was empty. The spare is enough for the
+// common case of a compression that runs while the goroutines holding the
+// pool's encoders are descheduled.
 func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encoder, pooled bool, err error) {
 	if wait {
 		enc, err = p.get(m)
@@ -129,6 +137,9 @@ func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encode
 	}
 	if enc, ok, err := p.tryGet(m); ok {
 		return enc, err == nil, err
+	}
+	if enc = p.spare.Swap(nil); enc != nil {
+		return enc, false, nil
 	}
 	if enc, err = zstd.NewWriter(nil, p.opts...); err != nil {
 		return nil, false, err
@@ -140,10 +151,15 @@ func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encode
 
 // release gives back what acquire returned once the compression is done.
 // An encoder whose compression did not finish (a panic) may be half-way
-// through a frame: only its permit goes back. An encoder built outside the
-// bound is dropped.
+// through a frame: only its permit goes back. An encoder from outside the
+// bound becomes the spare if there is none, and is dropped otherwise.
 func (p *zstdEncoderPool) release(m *zstdMetricSet, enc *zstd.Encoder, pooled, done bool) {
 	if !pooled {
+		if done && p.spare.CompareAndSwap(nil, enc) {
+			p.reaper.sawSpare()
+			p.reaper.start()
+			return
+		}
 		p.drop(m, 1)
 		return
 	}

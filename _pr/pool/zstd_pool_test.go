@@ -131,6 +131,32 @@ func TestZstdPoolPanicReturnsPermit(t *testing.T) {
 	}
 }
 
+// TestZstdPoolNoWaitKeepsASpare takes the only encoder, then compresses as
+// under a broker's lock: without waiting, on an encoder built outside the
+// bound and kept aside for the next such compression.
+func TestZstdPoolNoWaitKeepsASpare(t *testing.T) {
+	p := newTestZstdPool(1)
+	held, err := p.get(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := p.encodeNoWait(nil, nil, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := p.created.Load(); got != 2 {
+		t.Errorf("%d encoders built, want 2: the one taken and the spare", got)
+	}
+	p.put(nil, held)
+	if _, err := p.encodeNoWait(nil, nil, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.created.Load(); got != 2 {
+		t.Errorf("%d encoders built, want 2: an idle encoder serves first", got)
+	}
+}
+
 // TestZstdCompressBeforeBrokerLock takes every encoder of the pool that a
 // producer of the fastest level uses, then sends: while the producer's
 // compression waits, a metadata request on the same broker completes.
