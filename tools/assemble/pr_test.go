@@ -293,3 +293,18 @@ func TestCheckPR(t *testing.T) {
 		t.Errorf("err = %v, want commit 2's build failure", err)
 	}
 }
+
+func TestRaceSummaries(t *testing.T) {
+	out := `{"Action":"run","Package":"p","Test":"TestA"}
+{"Action":"pass","Package":"p","Test":"TestA","Elapsed":1.5}
+{"Action":"pass","Package":"p","Test":"TestB/sub","Elapsed":9}
+{"Action":"pass","Package":"p","Test":"TestB","Elapsed":2}
+{"Action":"pass","Package":"p","Elapsed":12.34}
+`
+	if got, want := jsonSummary(out), "pass p 12.3s; slowest: TestB 2.0s"; got != want {
+		t.Errorf("jsonSummary = %q, want %q", got, want)
+	}
+	if got, want := okLine("=== RUN x\nok  \tgithub.com/IBM/sarama\t14.105s\n"), "ok github.com/IBM/sarama 14.105s"; got != want {
+		t.Errorf("okLine = %q, want %q", got, want)
+	}
+}

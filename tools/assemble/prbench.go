@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -138,10 +139,11 @@ benchstat before.txt after.txt`, beforeRef, o.Rounds, prBenchRegexp, prBenchRege
 	}
 
 	// The tests under the race detector: those of each commit, twice in a
-	// row, and the whole package, as upstream's CI runs it, before and
-	// after. A test of the whole package that fails is run again (twice at
-	// most): upstream has timing-sensitive tests, and the attempts are
-	// recorded.
+	// row; then the whole package, as upstream's CI runs it, before and
+	// after in alternation, twice each, with the slowest test of each run
+	// (upstream has timing-sensitive tests: one that waits out a timeout
+	// shows there, whatever the commit). A test of the whole package that
+	// fails is run again, twice at most, and the attempts are recorded.
 	revs, err := id.output(repo, "rev-list", "--reverse", baseRef+"..HEAD")
 	if err != nil {
 		return err
@@ -149,6 +151,7 @@ benchstat before.txt after.txt`, beforeRef, o.Rounds, prBenchRegexp, prBenchRege
 	type raceRun struct {
 		ref, what string
 		args      []string
+		json      bool
 	}
 	var runs []raceRun
 	for i, c := range strings.Fields(revs) {
@@ -156,10 +159,12 @@ benchstat before.txt after.txt`, beforeRef, o.Rounds, prBenchRegexp, prBenchRege
 		if err != nil {
 			return err
 		}
-		runs = append(runs, raceRun{c, fmt.Sprintf("%d. %s", i+1, sub), []string{"test", "-race", "-count=2", "-run", prCheckTests, "."}})
+		runs = append(runs, raceRun{c, fmt.Sprintf("%d. %s", i+1, sub), []string{"test", "-race", "-count=2", "-run", prCheckTests, "."}, false})
 	}
-	for _, rc := range []struct{ ref, what string }{{baseRef, "upstream as published"}, {head, "the series applied"}} {
-		runs = append(runs, raceRun{rc.ref, rc.what, []string{"test", "-race", "-count=1", "."}})
+	for range 2 {
+		for _, rc := range []struct{ ref, what string }{{baseRef, "upstream as published"}, {head, "the series applied"}} {
+			runs = append(runs, raceRun{rc.ref, rc.what, []string{"test", "-race", "-count=1", "-json", "."}, true})
+		}
 	}
 	for _, rc := range runs {
 		if err := id.git(repo, "checkout", "-q", rc.ref); err != nil {
@@ -169,16 +174,25 @@ benchstat before.txt after.txt`, beforeRef, o.Rounds, prBenchRegexp, prBenchRege
 		for attempt := 1; ; attempt++ {
 			fmt.Fprintf(log, "pr-bench: %s: %s\n", rc.what, cmdline)
 			var buf bytes.Buffer
-			err := goIn(repo, io.MultiWriter(&buf, log), rc.args...)
+			out := io.Writer(io.MultiWriter(&buf, log))
+			if rc.json {
+				out = &buf
+			}
+			err := goIn(repo, out, rc.args...)
 			if err == nil {
 				what := rc.what
 				if attempt > 1 {
 					what = fmt.Sprintf("%s (attempt %d: the earlier ones failed)", what, attempt)
 				}
-				r.Race = append(r.Race, prRun{What: what, Commands: cmdline, Output: okLine(buf.String())})
+				summary := okLine(buf.String())
+				if rc.json {
+					summary = jsonSummary(buf.String())
+				}
+				fmt.Fprintf(log, "pr-bench: %s\n", summary)
+				r.Race = append(r.Race, prRun{What: what, Commands: cmdline, Output: summary})
 				break
 			}
-			if len(rc.args) > 3 && rc.args[3] == "-run" || attempt == 3 {
+			if !rc.json || attempt == 3 {
 				return fmt.Errorf("%s at %s: %v", cmdline, rc.ref, err)
 			}
 		}
@@ -199,6 +213,30 @@ var okLinePattern = regexp.MustCompile(`(?m)^ok\s+\S+\s+\S+s$`)
 // okLine is go test's summary line of the package, with its time.
 func okLine(out string) string {
 	return strings.Join(strings.Fields(okLinePattern.FindString(out)), " ")
+}
+
+// jsonSummary is the package's result and time in go test -json output,
+// and its slowest top-level test.
+func jsonSummary(out string) string {
+	var pkg string
+	var pkgTime float64
+	slowest, slowestTime := "", -1.0
+	for _, line := range strings.Split(out, "\n") {
+		var e struct {
+			Action, Package, Test string
+			Elapsed               float64
+		}
+		if json.Unmarshal([]byte(line), &e) != nil || (e.Action != "pass" && e.Action != "fail") {
+			continue
+		}
+		switch {
+		case e.Test == "":
+			pkg, pkgTime = e.Action+" "+e.Package, e.Elapsed
+		case !strings.Contains(e.Test, "/") && e.Elapsed > slowestTime:
+			slowest, slowestTime = e.Test, e.Elapsed
+		}
+	}
+	return fmt.Sprintf("%s %.1fs; slowest: %s %.1fs", pkg, pkgTime, slowest, slowestTime)
 }
 
 // machine describes where the measurements ran.
