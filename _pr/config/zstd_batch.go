@@ -10,11 +10,12 @@ func (c *zstdCompressor) encodeRecords(b *RecordBatch, wait bool) error {
 	if err != nil {
 		return err
 	}
-	compress := c.compress
-	if !wait {
-		compress = c.compressNoWait
-	}
 	b.recordsLen = len(raw)
-	b.compressedRecords, err = compress(b.CompressionLevel, nil, raw)
+	if wait {
+		b.compressedRecords, err = c.compress(b.CompressionLevel, nil, raw)
+		return err
+	}
+	pool, _ := c.poolFor(b.CompressionLevel, false)
+	b.compressedRecords, err = pool.encodeNoWait(c.metrics, nil, raw)
 	return err
 }

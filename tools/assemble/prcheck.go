@@ -78,7 +78,15 @@ func checkPR(o PROptions, s prSeries, log io.Writer) error {
 			{"vet", "."},
 			{"test", "-count=1", "-run", prCheckTests, "."},
 		} {
-			if err := goIn(dir, log, args...); err != nil {
+			err := goIn(dir, log, args...)
+			if err != nil && args[0] == "test" {
+				// As make test does for upstream's suite: a few of its
+				// tests are timing-sensitive on a loaded 2-core machine.
+				// A failure is run once more, never skipped.
+				fmt.Fprintf(log, "commit %d: go test failed; once more, as upstream has timing-sensitive tests\n", i+1)
+				err = goIn(dir, log, args...)
+			}
+			if err != nil {
 				return fmt.Errorf("commit %d (%s): go %s: %v", i+1, lines[1], strings.Join(args, " "), err)
 			}
 		}
