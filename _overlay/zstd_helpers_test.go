@@ -62,7 +62,7 @@ func newTestZstdCompressor(tb testing.TB, conf *Config) *zstdCompressor {
 // with, so that the memory of a test's long idle time is not kept for the
 // rest of the run, and frees the pool if no producer uses it.
 func drainZstdPool(p *zstdEncoderPool) {
-	p.spare.Store(nil)
+	p.takeSpare()
 	p.dropIdle(int64(cap(p.slots)))
 	zstdPools.mu.Lock()
 	p.freeIfUnused()

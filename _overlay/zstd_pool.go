@@ -44,9 +44,10 @@ type zstdEncoderPool struct {
 	created atomic.Int64 // encoders built over the pool's life
 	dropped atomic.Int64 // encoders let go of over the pool's life
 
-	// spare is an encoder kept outside the bound for compressions that
-	// must not wait (encodeNoWait), or nil. The gauges do not count it.
-	spare atomic.Pointer[zstd.Encoder]
+	// spare holds at most one encoder, kept outside the bound for
+	// compressions that must not wait (encodeNoWait). The gauges do not
+	// count it.
+	spare chan *zstd.Encoder
 
 	reaper zstdReaper
 
@@ -73,6 +74,7 @@ func newZstdEncoderPool(key zstdPoolKey) *zstdEncoderPool {
 		key:   key,
 		opts:  key.encoderOptions(),
 		slots: make(chan *zstd.Encoder, capacity),
+		spare: make(chan *zstd.Encoder, 1),
 	}
 	p.reaper.init(p)
 	return p
@@ -138,7 +140,7 @@ func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encode
 	if enc, ok, err := p.tryGet(m); ok {
 		return enc, err == nil, err
 	}
-	if enc = p.spare.Swap(nil); enc != nil {
+	if enc = p.takeSpare(); enc != nil {
 		return enc, false, nil
 	}
 	if enc, err = zstd.NewWriter(nil, p.opts...); err != nil {
@@ -155,7 +157,7 @@ func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encode
 // bound becomes the spare if there is none, and is dropped otherwise.
 func (p *zstdEncoderPool) release(m *zstdMetricSet, enc *zstd.Encoder, pooled, done bool) {
 	if !pooled {
-		if done && p.spare.CompareAndSwap(nil, enc) {
+		if done && p.keepSpare(enc) {
 			p.reaper.sawSpare()
 			p.reaper.start()
 			return
@@ -352,4 +354,24 @@ func (p *zstdEncoderPool) dropIdle(n int64) int64 {
 		}
 	}
 	return dropped
+}
+
+// takeSpare takes the pool's spare encoder, or returns nil if it has none.
+func (p *zstdEncoderPool) takeSpare() *zstd.Encoder {
+	select {
+	case enc := <-p.spare:
+		return enc
+	default:
+		return nil
+	}
+}
+
+// keepSpare makes enc the pool's spare, unless it has one.
+func (p *zstdEncoderPool) keepSpare(enc *zstd.Encoder) bool {
+	select {
+	case p.spare <- enc:
+		return true
+	default:
+		return false
+	}
 }

@@ -120,13 +120,13 @@ func (r *zstdReaper) run() {
 		zstdPoolDropped(p, n)
 	}
 	if r.spareTicks.Add(1) >= zstdReaperQuarters {
-		if spare := p.spare.Swap(nil); spare != nil {
+		if spare := p.takeSpare(); spare != nil {
 			p.dropped.Add(1)
 			zstdPoolDropped(p, 1)
 		}
 	}
 
-	keep := func() bool { return p.idleEncoders() > 0 || p.spare.Load() != nil }
+	keep := func() bool { return p.idleEncoders() > 0 || len(p.spare) > 0 }
 	if keep() {
 		r.timer.Reset(r.period())
 		return

@@ -130,10 +130,10 @@ func TestZstdReaperDropsUnusedSpare(t *testing.T) {
 	if _, err := p.encodeNoWait(m, nil, []byte("under the lock")); err != nil {
 		t.Fatal(err)
 	}
-	if p.spare.Load() == nil || !p.reaper.running.Load() {
+	if len(p.spare) != 1 || !p.reaper.running.Load() {
 		t.Fatal("no spare kept, or no reaper to drop it")
 	}
-	zstdEventually(t, "the spare to be dropped", func() bool { return p.spare.Load() == nil })
+	zstdEventually(t, "the spare to be dropped", func() bool { return len(p.spare) == 0 })
 	p.put(m, held)
 	zstdEventually(t, "the idle encoder to be dropped", func() bool { return p.idleEncoders() == 0 })
 	zstdEventually(t, "the reaper to stop", func() bool { return !p.reaper.running.Load() })

@@ -22,7 +22,7 @@ func newTestZstdConfig(maxInUse, maxIdle int) *Config {
 // drainTestZstdPool drops the idle encoders of a pool a test is done with
 // and frees the pool if no producer uses it.
 func drainTestZstdPool(p *zstdEncoderPool) {
-	p.spare.Store(nil)
+	p.takeSpare()
 	p.dropIdle(int64(cap(p.slots)))
 	zstdPools.mu.Lock()
 	defer zstdPools.mu.Unlock()
