@@ -155,14 +155,16 @@ pr-bench:
 		-author 'pr-bench <pr-bench@localhost>' -benchstat '$(BENCHSTAT)'
 
 # golangci-lint, at the version and with the configuration of upstream's CI,
-# on every commit of the series that make test-pr applied (build/pr-check).
+# on every commit of the series that make test-pr applied (build/pr-check),
+# with and without the functional build tag, as upstream's CI runs it.
 GOLANGCI_LINT := $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.14.0
 pr-lint:
 	test -d build/pr-check/sarama || $(MAKE) test-pr
 	rm -rf build/pr-lint && git -C build/pr-check/sarama worktree prune
 	git -C build/pr-check/sarama worktree add -q --detach ../../pr-lint HEAD
 	cd build/pr-lint && for c in $$(git rev-list --reverse "$$(git rev-list --max-parents=0 HEAD)..HEAD"); do \
-		git checkout -q $$c && echo "== $$(git log -1 --format=%s)" && GOWORK=off $(GOLANGCI_LINT) run || exit 1; \
+		git checkout -q $$c && echo "== $$(git log -1 --format=%s)" && GOWORK=off $(GOLANGCI_LINT) run && \
+			GOWORK=off $(GOLANGCI_LINT) run --build-tags functional || exit 1; \
 	done
 
 # staticcheck takes no -modfile, so the files built only against the fork

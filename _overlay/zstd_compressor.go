@@ -1,7 +1,5 @@
 package sarama
 
-import "github.com/klauspost/compress/zstd"
-
 // zstdCompressor is a producer's handle on the process-wide zstd encoder
 // pools: the pool of its configuration, held from the producer's start to
 // its close, and the metrics of its registry. Compression runs while a
@@ -37,15 +35,6 @@ func (c *zstdCompressor) close() {
 	}
 	releaseZstdPool(c.pool, c.metrics)
 	c.metrics.release()
-}
-
-// compress compresses a record batch's records, appending to dst, waiting
-// for an encoder if need be. Batches carry the producer's level; one at a
-// level of another encoder (set by hand on a batch) uses the default pool
-// of that level, without waiting.
-func (c *zstdCompressor) compress(level int, dst, src []byte) ([]byte, error) {
-	pool, wait := c.poolFor(level, true)
-	return pool.compress(c.metrics, wait, dst, src, (*zstd.Encoder).EncodeAll)
 }
 
 // poolFor returns the pool of a batch's level, and whether a compression

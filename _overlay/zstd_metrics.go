@@ -213,3 +213,13 @@ func (m *zstdMetricSet) droppedEncoders(n int64) {
 		m.dropped.Inc(n)
 	}
 }
+
+// The pool's state as its gauges show it.
+
+func zstdStateLentOf(s int64) int64 { return s >> 32 }
+
+// inUse is how many encoders (or permits about to build one) are lent out.
+func (p *zstdEncoderPool) inUse() int64 { return zstdStateLentOf(p.state.Load()) }
+
+// idleEncoders is how many built encoders wait in the pool.
+func (p *zstdEncoderPool) idleEncoders() int64 { return zstdStateIdleOf(p.state.Load()) }

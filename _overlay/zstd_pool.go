@@ -59,7 +59,6 @@ const (
 	zstdStateIdle = 1       // one idle encoder
 )
 
-func zstdStateLentOf(s int64) int64 { return s >> 32 }
 func zstdStateIdleOf(s int64) int64 { return s & (zstdStateLent - 1) }
 
 // newZstdEncoderPool returns an empty pool. Its channel has room for the
@@ -106,11 +105,6 @@ func (p *zstdEncoderPool) encodeNoWait(m *zstdMetricSet, dst, src []byte) ([]byt
 // zstdEncodeFunc is the step that an encoder is lent to; tests pass one
 // that panics.
 type zstdEncodeFunc func(enc *zstd.Encoder, src, dst []byte) []byte
-
-// encodeWith is encode with encodeAll in place of EncodeAll.
-func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
-	return p.compress(m, true, dst, src, encodeAll)
-}
 
 func (p *zstdEncoderPool) compress(m *zstdMetricSet, wait bool, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
 	enc, pooled, err := p.acquire(m, wait)
@@ -326,34 +320,6 @@ func (p *zstdEncoderPool) put(m *zstdMetricSet, enc *zstd.Encoder) {
 func (p *zstdEncoderPool) drop(m *zstdMetricSet, n int64) {
 	p.dropped.Add(n)
 	m.droppedEncoders(n)
-}
-
-// inUse is how many encoders (or permits about to build one) are lent out.
-func (p *zstdEncoderPool) inUse() int64 { return zstdStateLentOf(p.state.Load()) }
-
-// idleEncoders is how many built encoders wait in the pool.
-func (p *zstdEncoderPool) idleEncoders() int64 { return zstdStateIdleOf(p.state.Load()) }
-
-// dropIdle takes up to n idle encoders out of the pool and lets them go,
-// releasing their permits, and returns how many it dropped.
-func (p *zstdEncoderPool) dropIdle(n int64) int64 {
-	var dropped int64
-	for dropped < n {
-		select {
-		case enc := <-p.slots:
-			if enc != nil {
-				p.state.Add(-zstdStateIdle)
-				p.dropped.Add(1)
-				dropped++
-			}
-			// A nil is a permit handed on for a waiter that did not need
-			// it: released too.
-			p.releasePermit()
-		default:
-			return dropped
-		}
-	}
-	return dropped
 }
 
 // takeSpare takes the pool's spare encoder, or returns nil if it has none.

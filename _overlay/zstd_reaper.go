@@ -152,3 +152,25 @@ func zstdPoolDropped(p *zstdEncoderPool, n int64) {
 		m.droppedEncoders(n)
 	}
 }
+
+// dropIdle takes up to n idle encoders out of the pool and lets them go,
+// releasing their permits, and returns how many it dropped.
+func (p *zstdEncoderPool) dropIdle(n int64) int64 {
+	var dropped int64
+	for dropped < n {
+		select {
+		case enc := <-p.slots:
+			if enc != nil {
+				p.state.Add(-zstdStateIdle)
+				p.dropped.Add(1)
+				dropped++
+			}
+			// A nil is a permit handed on for a waiter that did not need
+			// it: released too.
+			p.releasePermit()
+		default:
+			return dropped
+		}
+	}
+	return dropped
+}

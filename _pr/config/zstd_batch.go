@@ -11,11 +11,11 @@ func (c *zstdCompressor) encodeRecords(b *RecordBatch, wait bool) error {
 		return err
 	}
 	b.recordsLen = len(raw)
+	pool, wait := c.poolFor(b.CompressionLevel, wait)
 	if wait {
-		b.compressedRecords, err = c.compress(b.CompressionLevel, nil, raw)
-		return err
+		b.compressedRecords, err = pool.encode(c.metrics, nil, raw)
+	} else {
+		b.compressedRecords, err = pool.encodeNoWait(c.metrics, nil, raw)
 	}
-	pool, _ := c.poolFor(b.CompressionLevel, false)
-	b.compressedRecords, err = pool.encodeNoWait(c.metrics, nil, raw)
 	return err
 }

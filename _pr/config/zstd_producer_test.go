@@ -23,7 +23,11 @@ func newTestZstdConfig(maxInUse, maxIdle int) *Config {
 // and frees the pool if no producer uses it.
 func drainTestZstdPool(p *zstdEncoderPool) {
 	p.takeSpare()
-	p.dropIdle(int64(cap(p.slots)))
+	for range zstdStateIdleOf(p.state.Load()) {
+		if enc, ok, err := p.tryGet(nil); ok && err == nil {
+			p.release(nil, enc, true, false)
+		}
+	}
 	zstdPools.mu.Lock()
 	defer zstdPools.mu.Unlock()
 	p.freeIfUnused()

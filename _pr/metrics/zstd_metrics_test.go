@@ -32,7 +32,7 @@ func TestZstdProducerMetrics(t *testing.T) {
 	}
 	src := []byte("a batch of records")
 	for range 3 {
-		if _, err := c.compress(CompressionLevelDefault, nil, src); err != nil {
+		if _, err := c.pool.encode(c.metrics, nil, src); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -59,7 +59,7 @@ func TestZstdProducerMetrics(t *testing.T) {
 	}
 	done := make(chan error)
 	go func() {
-		_, err := c.compress(CompressionLevelDefault, nil, src)
+		_, err := c.pool.encode(c.metrics, nil, src)
 		done <- err
 	}()
 	zstdEventually(t, "the compression to wait", func() bool { return c.pool.waiters.Load() == 1 })

@@ -55,7 +55,7 @@ func TestZstdPoolBoundsEncodersInUse(t *testing.T) {
 	for range goroutines {
 		wg.Go(func() {
 			for range each {
-				out, err := p.encodeWith(nil, nil, src, check)
+				out, err := p.compress(nil, true, nil, src, check)
 				if err != nil {
 					t.Error(err)
 					return
@@ -74,8 +74,8 @@ func TestZstdPoolBoundsEncodersInUse(t *testing.T) {
 	if got := p.created.Load(); got < 1 || got > bound {
 		t.Errorf("%d encoders built for %d compressions, want 1 to %d", got, goroutines*each, bound)
 	}
-	if p.inUse() != 0 || p.idleEncoders() != p.created.Load() {
-		t.Errorf("after the compressions: %d in use, %d idle of %d built", p.inUse(), p.idleEncoders(), p.created.Load())
+	if s := p.state.Load(); s != p.created.Load()*zstdStateIdle {
+		t.Errorf("after the compressions, state %#x: want all %d encoders built idle, none lent", s, p.created.Load())
 	}
 }
 
@@ -92,7 +92,7 @@ func TestZstdPoolBuildsLazily(t *testing.T) {
 	if got := p.created.Load(); got != 1 {
 		t.Errorf("%d encoders built for sequential compressions, want 1", got)
 	}
-	if got := p.idleEncoders(); got != 1 {
+	if got := zstdStateIdleOf(p.state.Load()); got != 1 {
 		t.Errorf("%d idle encoders, want 1", got)
 	}
 }
@@ -111,7 +111,7 @@ func TestZstdPoolPanicReturnsPermit(t *testing.T) {
 	p := newTestZstdPool(1)
 	func() {
 		defer func() { _ = recover() }()
-		_, _ = p.encodeWith(nil, nil, []byte("x"), func(*zstd.Encoder, []byte, []byte) []byte { panic("in encoding") })
+		_, _ = p.compress(nil, true, nil, []byte("x"), func(*zstd.Encoder, []byte, []byte) []byte { panic("in encoding") })
 	}()
 	done := make(chan error, 1)
 	go func() {
