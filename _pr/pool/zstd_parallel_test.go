@@ -29,7 +29,8 @@ func zstdBenchPayload(n int) []byte {
 // with many producers do: 500 goroutines per CPU for 2 KiB batches, 50 per
 // CPU for 1 MiB ones, at level 3. Each operation compresses the batch anew,
 // before encoding the request as a producer does. It reports the encoders
-// that the level's pool built over all the runs.
+// that the level's pool built during the run: none once the pool holds its
+// GOMAXPROCS encoders, however many goroutines compress.
 func BenchmarkZstdCompressParallel(b *testing.B) {
 	for _, bc := range []struct{ size, goroutinesPerCPU int }{{2 << 10, 500}, {1 << 20, 50}} {
 		value := zstdBenchPayload(bc.size)

@@ -97,6 +97,8 @@ func writePRDescription(path string, o PROptions, steps []prStep, r *prResults, 
 	}
 	tmpl, err := template.New(prDescriptionName).Funcs(template.FuncMap{
 		"indent": func(s string) string { return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") },
+		// cell escapes the pipes of a Markdown table cell, code spans too.
+		"cell": func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
 	}).Parse(text)
 	if err != nil {
 		return fmt.Errorf("pull request template: %v", err)
