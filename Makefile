@@ -22,7 +22,7 @@ BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-2
 RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 
 .PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
-	test-fork-repeat test-fuzz test-functional test-dist dist dist-args fuzz bench bench-encoder pr lint clean
+	test-fork-repeat test-fuzz test-functional test-dist test-pr dist dist-args fuzz bench bench-encoder pr pr-bench pr-lint lint clean
 
 all: compare
 
@@ -45,7 +45,7 @@ compare: fork
 compare-full: fork
 	$(GO) run ./tools/loadgen/compare
 
-test: test-tools test-fork test-fork-race test-fork-repeat test-fuzz test-functional test-dist
+test: test-tools test-fork test-fork-race test-fork-repeat test-fuzz test-functional test-dist test-pr
 
 # This repository's own packages: the assembler and the load generator.
 test-tools:
@@ -86,7 +86,15 @@ test-functional: modfiles
 	$(GOTESTSUM) --format testname -- -count=1 -race -modfile=build/fork.mod -tags 'saramazstd zstdpoison' ./functional
 	$(GOTESTSUM) --format testname -- -count=1 ./functional
 
-# The pool benchmarks (zstd_test.go), compiled once and run in BENCHROUNDS
+# The upstream pull request as a maintainer would take it: the series
+# applied with git am to the pinned upstream, then, for each commit, go build,
+# go vet and the zstd, config and producer tests (tools/assemble -check).
+# The identity is a test one: make pr takes yours.
+test-pr:
+	$(GO) run ./tools/assemble -pr -description=false -pr-dir build/pr-check \
+		-author 'sarama-zstd check <check@example.com>' -check
+
+# The pool benchmarks (zstd_bench_test.go), compiled once and run in BENCHROUNDS
 # rounds of every row (not -count, which runs one row's counts back to back):
 # on a shared VM the machine's speed drifts over minutes, and rows compared
 # within one round see the same drift, and each round starts the rows at
@@ -128,15 +136,42 @@ bench-encoder: fork
 	$(BENCHSTAT) -filter '.name:/Options/' -col /options $(BENCH_DIR)/encoder.txt
 	$(BENCHSTAT) -filter '.name:/Build/' -col /encoder $(BENCH_DIR)/encoder.txt
 
-# The upstream pull request under build/pr (patch, repository, description).
+# The upstream pull request under build/pr: the series of commits
+# (tools/assemble/series.go) as patches, the repository they come from, and
+# PR.md, which quotes the measurements of make pr-bench. The commits are
+# signed off by AUTHOR, or by git's configured user.name and user.email:
+#   make pr AUTHOR="Your Name <you@example.com>"
+pr: export PR_AUTHOR = $(or $(AUTHOR),$(PR_AUTHOR))
 pr:
 	$(GO) run ./tools/assemble -pr
+
+# The measurements PR.md quotes, made inside the upstream tree with the
+# series applied, into build/pr-bench/results.json (about 20 minutes on 2
+# cores): the benchmarks before and after the series in alternating rounds
+# compared by benchstat, the first compression at level 19, and the zstd,
+# config and producer tests under -race.
+pr-bench:
+	$(GO) run ./tools/assemble -pr -bench -pr-dir build/pr-bench/series \
+		-author 'pr-bench <pr-bench@localhost>' -benchstat '$(BENCHSTAT)'
+
+# golangci-lint, at the version and with the configuration of upstream's CI,
+# on every commit of the series that make test-pr applied (build/pr-check),
+# with and without the functional build tag, as upstream's CI runs it.
+GOLANGCI_LINT := $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.14.0
+pr-lint:
+	test -d build/pr-check/sarama || $(MAKE) test-pr
+	rm -rf build/pr-lint && git -C build/pr-check/sarama worktree prune
+	git -C build/pr-check/sarama worktree add -q --detach ../../pr-lint HEAD
+	cd build/pr-lint && for c in $$(git rev-list --reverse "$$(git rev-list --max-parents=0 HEAD)..HEAD"); do \
+		git checkout -q $$c && echo "== $$(git log -1 --format=%s)" && GOWORK=off $(GOLANGCI_LINT) run && \
+			GOWORK=off $(GOLANGCI_LINT) run --build-tags functional || exit 1; \
+	done
 
 # staticcheck takes no -modfile, so the files built only against the fork
 # (tag saramazstd) are checked from build/lintmod: a module whose go.mod is
 # build/fork.mod and whose packages are links to ours.
 lint: modfiles
-	test -z "$$(gofmt -l . _overlay)" || { gofmt -l . _overlay; exit 1; }
+	test -z "$$(gofmt -l . _overlay _pr)" || { gofmt -l . _overlay _pr; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -modfile=build/fork.mod -tags saramazstd ./functional/... ./tools/loadgen/...
 	$(GO) vet -tags distconsumer ./tools/dist

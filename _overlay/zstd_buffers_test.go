@@ -47,9 +47,9 @@ func zstdTestBatchRequest(c *zstdCompressor, n, size int) (*ProduceRequest, *Rec
 func TestZstdBatchBuffersLifetime(t *testing.T) {
 	c := newTestZstdCompressor(t, zstdTestConfig(CompressionLevelDefault, 0, 1))
 	req, b := zstdTestBatchRequest(c, 20, 300)
-	c.compressRequest(req)
+	compressZstdBatches(req)
 	if b.compressedRecords == nil || b.zstdBuffer == nil {
-		t.Fatal("compressRequest left the batch uncompressed")
+		t.Fatal("compressZstdBatches left the batch uncompressed")
 	}
 	first, err := encode(req, nil)
 	if err != nil {
@@ -90,7 +90,7 @@ func TestZstdBatchAllocations(t *testing.T) {
 	for _, size := range []int{2 << 10, 256 << 10} {
 		req, b := zstdTestBatchRequest(c, 8, size/8)
 		round := func() {
-			c.compressRequest(req)
+			compressZstdBatches(req)
 			if b.compressedRecords == nil {
 				t.Fatal("not compressed")
 			}

@@ -13,11 +13,10 @@ const zstdMaxEncodersLimit = 1 << 16
 
 // zstdDefaultMaxIdleTime is how long an idle encoder is kept by default.
 // Rebuilding one costs about 1 ms at the default level and 6 to 10 ms at
-// level 19 (BenchmarkZstdEncoderBuild, 2 vCPUs); keeping one costs 1.3 MB at
-// the default level and 36 MB at level 19 (TestZstdEncoderRetainedBytes). A
-// minute bounds the rebuilds of a producer that sends less often than that
-// to one per encoder per minute, under 0.02% of a core, and gives an idle
-// process's encoder memory back within 75 seconds.
+// level 19; keeping one costs 1.3 MB at the default level and 36 MB at
+// level 19. A minute bounds the rebuilds of a producer that sends less
+// often than that to one per encoder per minute, under 0.02% of a core,
+// and gives an idle process's encoder memory back within 75 seconds.
 const zstdDefaultMaxIdleTime = time.Minute
 
 // zstdMinMaxIdleTime is the shortest MaxIdleTime: the reaper wakes every
@@ -44,8 +43,8 @@ const zstdMinMaxIdleTime = 10 * time.Millisecond
 // Producer.MaxMessageBytes (at least 64 KiB, at most 8 MiB), so that it
 // needs no more memory than the largest batch: 1 MiB for the default, and
 // producers whose MaxMessageBytes round to the same window share a pool.
-// A batch that fits the window compresses to the same bytes as upstream
-// Sarama's, whose encoders have 8 MiB windows.
+// A batch that fits the window compresses to the same bytes as with
+// klauspost/compress's default window of 8 MiB.
 //
 // Zero values select the defaults, so that a ZstdEncoderPoolConfig{} with
 // only some fields set is valid.
@@ -64,17 +63,16 @@ type ZstdEncoderPoolConfig struct {
 	// compression needs them. 0, the default, keeps as many as may be in
 	// use. A smaller value saves memory between bursts but is costly under
 	// load: each returned encoder beyond it is dropped and rebuilt by a
-	// later compression, at about 100 times the cost of compressing a
-	// 2 KiB batch. MaxIdleTime releases idle memory without that cost.
+	// later compression, which costs far more than compressing a small
+	// batch. MaxIdleTime releases idle memory without that cost.
 	MaxIdleEncoders int
 	// MaxIdleTime is how long a pool keeps an encoder that no compression
 	// needed (1 minute by default; 0 selects the default; at least 10ms
-	// otherwise). Such an encoder
-	// is dropped within a quarter of that time after it expires, whether
-	// or not the pool is used again, and a later compression builds a new
-	// one; the bound does not change. Pools whose producers are all closed
-	// are freed once their encoders are dropped. Nothing runs in the
-	// background while a pool keeps no idle encoder.
+	// otherwise). Such an encoder is dropped within a quarter of that time
+	// after it expires, whether or not the pool is used again, and a later
+	// compression builds a new one; the bound does not change. Pools whose
+	// producers are all closed are freed once their encoders are dropped.
+	// Nothing runs in the background while a pool keeps no idle encoder.
 	MaxIdleTime time.Duration
 }
 

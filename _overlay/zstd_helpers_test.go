@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/rcrowley/go-metrics"
 )
 
@@ -62,8 +63,29 @@ func newTestZstdCompressor(tb testing.TB, conf *Config) *zstdCompressor {
 // with, so that the memory of a test's long idle time is not kept for the
 // rest of the run, and frees the pool if no producer uses it.
 func drainZstdPool(p *zstdEncoderPool) {
+	p.takeSpare()
 	p.dropIdle(int64(cap(p.slots)))
 	zstdPools.mu.Lock()
 	p.freeIfUnused()
 	zstdPools.mu.Unlock()
+}
+
+// zstdPoolCount is how many pools exist.
+func zstdPoolCount() int {
+	zstdPools.mu.Lock()
+	defer zstdPools.mu.Unlock()
+	return len(zstdPools.byKey)
+}
+
+// encodeWith is encode with encodeAll in place of EncodeAll.
+func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
+	return p.compress(m, true, dst, src, encodeAll)
+}
+
+// compress compresses with the producer's pool, appending to dst, waiting
+// for an encoder if need be; a level of another encoder uses the default
+// pool of that level, without waiting.
+func (c *zstdCompressor) compress(level int, dst, src []byte) ([]byte, error) {
+	pool, wait := c.poolFor(level, true)
+	return pool.compress(c.metrics, wait, dst, src, (*zstd.Encoder).EncodeAll)
 }

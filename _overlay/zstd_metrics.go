@@ -135,17 +135,40 @@ func (m *zstdMetricSet) release() {
 	}
 }
 
+// zstdPoolMetricSets maps each pool to the metric sets of the producers
+// that use it, which count the encoders the pool drops. Guarded by
+// zstdPools.mu.
+var zstdPoolMetricSets = make(map[*zstdEncoderPool]map[*zstdMetricSet]struct{})
+
 // addPool and removePool count the pools the set's producers use.
-// zstdPools.mu must be held.
+// zstdPools.mu must be held. A nil set does nothing.
 func (m *zstdMetricSet) addPool(p *zstdEncoderPool) {
+	if m == nil {
+		return
+	}
 	if m.poolRefs[p]++; m.poolRefs[p] == 1 {
+		sets := zstdPoolMetricSets[p]
+		if sets == nil {
+			sets = make(map[*zstdMetricSet]struct{})
+			zstdPoolMetricSets[p] = sets
+		}
+		sets[m] = struct{}{}
 		m.storePools()
 	}
 }
 
 func (m *zstdMetricSet) removePool(p *zstdEncoderPool) {
+	if m == nil {
+		return
+	}
 	if m.poolRefs[p]--; m.poolRefs[p] == 0 {
 		delete(m.poolRefs, p)
+		if sets := zstdPoolMetricSets[p]; sets != nil {
+			delete(sets, m)
+			if len(sets) == 0 {
+				delete(zstdPoolMetricSets, p)
+			}
+		}
 		m.storePools()
 	}
 }
@@ -190,3 +213,13 @@ func (m *zstdMetricSet) droppedEncoders(n int64) {
 		m.dropped.Inc(n)
 	}
 }
+
+// The pool's state as its gauges show it.
+
+func zstdStateLentOf(s int64) int64 { return s >> 32 }
+
+// inUse is how many encoders (or permits about to build one) are lent out.
+func (p *zstdEncoderPool) inUse() int64 { return zstdStateLentOf(p.state.Load()) }
+
+// idleEncoders is how many built encoders wait in the pool.
+func (p *zstdEncoderPool) idleEncoders() int64 { return zstdStateIdleOf(p.state.Load()) }

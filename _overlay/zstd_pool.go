@@ -8,8 +8,7 @@ import (
 )
 
 // zstdEncoderPool lends zstd encoders of one key, at most bound() at a time,
-// keeps idle ones for reuse, and drops those idle for longer than the key's
-// idleTime.
+// and keeps idle ones for reuse.
 //
 // Its channel slots holds the idle encoders. Permits bound the encoders: a
 // caller that finds no idle encoder mints one, if fewer than bound() exist,
@@ -22,18 +21,14 @@ import (
 // A caller that finds no slot and no permit left parks on a receive from
 // slots; the next encoder returned is handed to the longest waiter directly,
 // in arrival order, so a wait lasts as long as the queue ahead of it and no
-// longer. It costs a goroutine switch per contended compression. The
-// alternatives were measured (docs/pool.md): a permit semaphore ran no
-// faster; nor did spinning before parking, which cannot win an encoder
-// while others are parked, as they are served first. Letting a returning
-// caller take its encoder straight back (barging, as sync.Mutex allows)
-// saved the switch, but with 300 producers the compressions that waited
-// averaged 1.1 s against 27-36 ms here. Producers need predictable waits
-// more than those percent.
+// longer. It costs a goroutine switch per contended compression. Letting a
+// returning caller take its encoder straight back (barging, as sync.Mutex
+// allows) would save the switch, but a producer compressing back to back
+// would then keep the encoder while the others wait: producers need
+// predictable waits more than that switch.
 //
-// Taking an idle encoder is one channel receive and one atomic add (and a
-// look at the reaper's low-water mark), and allocates nothing; returning
-// one is an atomic add and a channel send.
+// Taking an idle encoder is one channel receive and one atomic add, and
+// allocates nothing; returning one is an atomic add and a channel send.
 type zstdEncoderPool struct {
 	key   zstdPoolKey
 	opts  []zstd.EOption
@@ -49,11 +44,14 @@ type zstdEncoderPool struct {
 	created atomic.Int64 // encoders built over the pool's life
 	dropped atomic.Int64 // encoders let go of over the pool's life
 
+	// spare holds at most one encoder, kept outside the bound for
+	// compressions that must not wait (encodeNoWait). The gauges do not
+	// count it.
+	spare chan *zstd.Encoder
+
 	reaper zstdReaper
 
-	// Guarded by zstdPools.mu.
-	refs  int                    // open producers using the pool
-	users map[*zstdMetricSet]int // their metric sets, with producer counts
+	refs int // open producers using the pool; guarded by zstdPools.mu
 }
 
 const (
@@ -61,7 +59,6 @@ const (
 	zstdStateIdle = 1       // one idle encoder
 )
 
-func zstdStateLentOf(s int64) int64 { return s >> 32 }
 func zstdStateIdleOf(s int64) int64 { return s & (zstdStateLent - 1) }
 
 // newZstdEncoderPool returns an empty pool. Its channel has room for the
@@ -76,6 +73,7 @@ func newZstdEncoderPool(key zstdPoolKey) *zstdEncoderPool {
 		key:   key,
 		opts:  key.encoderOptions(),
 		slots: make(chan *zstd.Encoder, capacity),
+		spare: make(chan *zstd.Encoder, 1),
 	}
 	p.reaper.init(p)
 	return p
@@ -96,11 +94,10 @@ func (p *zstdEncoderPool) encode(m *zstdMetricSet, dst, src []byte) ([]byte, err
 	return p.compress(m, true, dst, src, (*zstd.Encoder).EncodeAll)
 }
 
-// encodeNoWait compresses like encode, but where encode would wait it
-// builds an encoder outside the bound for this one compression, as
-// upstream does whenever its cache is empty. It serves compressions that
-// run while a request is encoded under its broker's lock, which must not
-// wait for encoders that other producers hold.
+// encodeNoWait compresses like encode, but where encode would wait it uses
+// the pool's spare encoder, outside the bound (see acquire). It serves
+// compressions that run while a request is encoded under its broker's
+// lock, which must not wait for encoders that other producers hold.
 func (p *zstdEncoderPool) encodeNoWait(m *zstdMetricSet, dst, src []byte) ([]byte, error) {
 	return p.compress(m, false, dst, src, (*zstd.Encoder).EncodeAll)
 }
@@ -108,11 +105,6 @@ func (p *zstdEncoderPool) encodeNoWait(m *zstdMetricSet, dst, src []byte) ([]byt
 // zstdEncodeFunc is the step that an encoder is lent to; tests pass one
 // that panics.
 type zstdEncodeFunc func(enc *zstd.Encoder, src, dst []byte) []byte
-
-// encodeWith is encode with encodeAll in place of EncodeAll.
-func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
-	return p.compress(m, true, dst, src, encodeAll)
-}
 
 func (p *zstdEncoderPool) compress(m *zstdMetricSet, wait bool, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
 	enc, pooled, err := p.acquire(m, wait)
@@ -127,8 +119,13 @@ func (p *zstdEncoderPool) compress(m *zstdMetricSet, wait bool, dst, src []byte,
 }
 
 // acquire returns an encoder for one compression: the pool's, waiting for
-// one if wait is set; otherwise, where that would mean waiting, one built
-// outside the bound (pooled false) for this compression only.
+// one if wait is set; otherwise, where that would mean waiting, one outside
+// the bound (pooled false): the pool's spare, built the first time and
+// kept by release for the next such compression, or, if another
+// compression has the spare, one built for this compression only, as the
+// encoder cache did whenever it was empty. The spare is enough for the
+// common case of a compression that runs while the goroutines holding the
+// pool's encoders are descheduled.
 func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encoder, pooled bool, err error) {
 	if wait {
 		enc, err = p.get(m)
@@ -136,6 +133,9 @@ func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encode
 	}
 	if enc, ok, err := p.tryGet(m); ok {
 		return enc, err == nil, err
+	}
+	if enc = p.takeSpare(); enc != nil {
+		return enc, false, nil
 	}
 	if enc, err = zstd.NewWriter(nil, p.opts...); err != nil {
 		return nil, false, err
@@ -147,10 +147,15 @@ func (p *zstdEncoderPool) acquire(m *zstdMetricSet, wait bool) (enc *zstd.Encode
 
 // release gives back what acquire returned once the compression is done.
 // An encoder whose compression did not finish (a panic) may be half-way
-// through a frame: only its permit goes back. An encoder built outside the
-// bound is dropped.
+// through a frame: only its permit goes back. An encoder from outside the
+// bound becomes the spare if there is none, and is dropped otherwise.
 func (p *zstdEncoderPool) release(m *zstdMetricSet, enc *zstd.Encoder, pooled, done bool) {
 	if !pooled {
+		if done && p.keepSpare(enc) {
+			p.reaper.sawSpare()
+			p.reaper.start()
+			return
+		}
 		p.drop(m, 1)
 		return
 	}
@@ -317,8 +322,22 @@ func (p *zstdEncoderPool) drop(m *zstdMetricSet, n int64) {
 	m.droppedEncoders(n)
 }
 
-// inUse is how many encoders (or permits about to build one) are lent out.
-func (p *zstdEncoderPool) inUse() int64 { return zstdStateLentOf(p.state.Load()) }
+// takeSpare takes the pool's spare encoder, or returns nil if it has none.
+func (p *zstdEncoderPool) takeSpare() *zstd.Encoder {
+	select {
+	case enc := <-p.spare:
+		return enc
+	default:
+		return nil
+	}
+}
 
-// idleEncoders is how many built encoders wait in the pool.
-func (p *zstdEncoderPool) idleEncoders() int64 { return zstdStateIdleOf(p.state.Load()) }
+// keepSpare makes enc the pool's spare, unless it has one.
+func (p *zstdEncoderPool) keepSpare(enc *zstd.Encoder) bool {
+	select {
+	case p.spare <- enc:
+		return true
+	default:
+		return false
+	}
+}

@@ -46,6 +46,11 @@ func newZstdPoolKey(level, maxMessageBytes int, c ZstdEncoderPoolConfig) zstdPoo
 	return k
 }
 
+// zstdProducerPoolKey is the key of the pool a producer of conf uses.
+func zstdProducerPoolKey(conf *Config) zstdPoolKey {
+	return newZstdPoolKey(conf.Producer.CompressionLevel, conf.Producer.MaxMessageBytes, conf.Producer.Zstd)
+}
+
 // zstdDefaultPoolKey is the key of a producer made by NewConfig with
 // Compression and CompressionLevel set, and of compressions that come
 // without a producer (legacy message sets, batches encoded by tests and
@@ -66,7 +71,12 @@ func zstdSpeed(level int) zstd.EncoderLevel {
 }
 
 // zstdWindow is the smallest power of two that holds a batch of
-// maxMessageBytes, within the window bounds.
+// maxMessageBytes, within the window bounds. klauspost/compress's default
+// window is 8 MiB, with buffers to match, whatever the input; zstd gains
+// nothing from a window larger than its input, and a batch that fits the
+// window compresses to the same bytes as with the default. A larger batch
+// (a single message near Producer.MaxMessageBytes) still gives a standard
+// frame, with a window every consumer accepts.
 func zstdWindow(maxMessageBytes int) int {
 	if maxMessageBytes <= zstdMinWindow {
 		return zstdMinWindow
@@ -77,7 +87,7 @@ func zstdWindow(maxMessageBytes int) int {
 	return 1 << bits.Len(uint(maxMessageBytes-1))
 }
 
-// encoderOptions configures the key's encoders as upstream Sarama does, so
+// encoderOptions configures the key's encoders as Sarama's always were, so
 // that a batch within the window compresses to the same bytes: one frame per
 // batch, even for empty input, and no goroutines of the encoder's own. The
 // window and the lower-memory mode only size the encoder's buffers to the

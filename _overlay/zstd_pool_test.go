@@ -194,7 +194,9 @@ func TestZstdPoolPanicLeaksNothing(t *testing.T) {
 
 // TestZstdPoolNoWaitBuildsOutsideTheBound checks the path of compressions
 // under a broker's lock: with every encoder in use it builds one for the
-// compression instead of waiting, and keeps nothing beyond the bound.
+// compression instead of waiting and keeps it aside as the pool's spare,
+// which serves the next such compression; one that finds the spare taken
+// builds one more.
 func TestZstdPoolNoWaitBuildsOutsideTheBound(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 0, 1))
 	m := newTestZstdMetricSet(t)
@@ -203,22 +205,31 @@ func TestZstdPoolNoWaitBuildsOutsideTheBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := zstdTestPayload(1 << 10)
-	out, err := p.encodeNoWait(m, nil, src)
-	if err != nil {
+	for range 3 {
+		out, err := p.encodeNoWait(m, nil, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := zstdDecompress(ZstdDecoderParams{}, nil, out, 0); err != nil || !bytes.Equal(got, src) {
+			t.Fatalf("round trip failed: %v", err)
+		}
+	}
+	if got := [3]int64{m.wait.Count(), m.created.Count(), m.dropped.Count()}; got != [3]int64{0, 2, 0} {
+		t.Errorf("waits, built, dropped = %v, want [0 2 0]: the held encoder and one spare", got)
+	}
+	p.takeSpare() // as if another compression had it
+	if _, err := p.encodeNoWait(m, nil, src); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := zstdDecompress(ZstdDecoderParams{}, nil, out, 0); err != nil || !bytes.Equal(got, src) {
-		t.Fatalf("round trip failed: %v", err)
-	}
-	if got := [3]int64{m.wait.Count(), m.created.Count(), m.dropped.Count()}; got != [3]int64{0, 2, 1} {
-		t.Errorf("waits, built, dropped = %v, want [0 2 1]", got)
+	if got := m.created.Count(); got != 3 || len(p.spare) != 1 {
+		t.Errorf("%d encoders built, want 3: with the spare taken, one more, kept as the new spare", got)
 	}
 	p.put(m, held)
 	if _, err := p.encodeNoWait(m, nil, src); err != nil {
 		t.Fatal(err)
 	}
-	if got := m.created.Count(); got != 2 {
-		t.Errorf("%d encoders built, want 2: an idle encoder serves the no-wait path", got)
+	if got := m.created.Count(); got != 3 {
+		t.Errorf("%d encoders built, want 3: an idle encoder serves the no-wait path", got)
 	}
 	drainZstdPool(p)
 }

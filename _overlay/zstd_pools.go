@@ -17,8 +17,8 @@ var zstdPools = struct {
 }{byKey: make(map[zstdPoolKey]*zstdEncoderPool)}
 
 // acquireZstdPool returns the pool of key, counting the caller among its
-// users until releaseZstdPool. m, if not nil, receives the pool's drops of
-// idle encoders and sums it into its gauges.
+// users until releaseZstdPool. m, if not nil, sums the pool into its gauges
+// and counts the encoders the pool drops.
 func acquireZstdPool(key zstdPoolKey, m *zstdMetricSet) *zstdEncoderPool {
 	zstdPools.mu.Lock()
 	defer zstdPools.mu.Unlock()
@@ -28,13 +28,7 @@ func acquireZstdPool(key zstdPoolKey, m *zstdMetricSet) *zstdEncoderPool {
 		zstdPools.byKey[key] = p
 	}
 	p.refs++
-	if m != nil {
-		if p.users == nil {
-			p.users = make(map[*zstdMetricSet]int)
-		}
-		p.users[m]++
-		m.addPool(p)
-	}
+	m.addPool(p)
 	return p
 }
 
@@ -46,12 +40,7 @@ func releaseZstdPool(p *zstdEncoderPool, m *zstdMetricSet) {
 	zstdPools.mu.Lock()
 	defer zstdPools.mu.Unlock()
 	p.refs--
-	if m != nil {
-		if p.users[m]--; p.users[m] == 0 {
-			delete(p.users, m)
-		}
-		m.removePool(p)
-	}
+	m.removePool(p)
 	p.freeIfUnused()
 }
 
@@ -65,21 +54,22 @@ func (p *zstdEncoderPool) freeIfUnused() {
 	}
 }
 
-// notifyDropped counts n encoders dropped by the reaper in the metric sets
-// of the producers that use the pool.
-func (p *zstdEncoderPool) notifyDropped(n int64) {
-	zstdPools.mu.Lock()
-	defer zstdPools.mu.Unlock()
-	for m := range p.users {
-		m.droppedEncoders(n)
-	}
-}
+// zstdDefaultPools holds the default pool of each encoder level, found
+// without a lock. They stay for the life of the process (one per level, four
+// at most); their idle encoders are still dropped after the idle time.
+var zstdDefaultPools sync.Map // zstd.EncoderLevel -> *zstdEncoderPool
 
-// zstdPoolCount is how many pools exist, for tests.
-func zstdPoolCount() int {
-	zstdPools.mu.Lock()
-	defer zstdPools.mu.Unlock()
-	return len(zstdPools.byKey)
+func zstdDefaultPool(level int) *zstdEncoderPool {
+	speed := zstdSpeed(level)
+	if p, ok := zstdDefaultPools.Load(speed); ok {
+		return p.(*zstdEncoderPool)
+	}
+	p := acquireZstdPool(zstdDefaultPoolKey(level), nil) // never released
+	held, loaded := zstdDefaultPools.LoadOrStore(speed, p)
+	if loaded {
+		releaseZstdPool(p, nil)
+	}
+	return held.(*zstdEncoderPool)
 }
 
 // zstdProcs caches runtime.GOMAXPROCS(0), which takes the scheduler's lock,

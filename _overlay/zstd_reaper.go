@@ -39,6 +39,11 @@ type zstdReaper struct {
 	tick     int
 
 	ticks atomic.Int64 // over the pool's life, for tests
+
+	// spareTicks counts the ticks since a compression last used the pool's
+	// spare encoder; at zstdReaperQuarters, a whole idle time, it is
+	// dropped.
+	spareTicks atomic.Int64
 }
 
 // init makes the reaper's timer, stopped: a pool at rest runs no timer.
@@ -61,8 +66,14 @@ func (r *zstdReaper) sawIdle(idle int64) {
 	}
 }
 
+// sawSpare records that a compression used the pool's spare encoder.
+func (r *zstdReaper) sawSpare() {
+	r.spareTicks.Store(0)
+}
+
 // start schedules the ticks, if they are not scheduled already; put calls
-// it when the pool's first idle encoder comes back.
+// it when the pool's first idle encoder comes back, encodeNoWait when it
+// keeps a spare encoder.
 func (r *zstdReaper) start() {
 	if r.running.Load() || !r.running.CompareAndSwap(false, true) {
 		return
@@ -106,22 +117,40 @@ func (r *zstdReaper) run() {
 				break
 			}
 		}
-		p.notifyDropped(n)
+		zstdPoolDropped(p, n)
+	}
+	if r.spareTicks.Add(1) >= zstdReaperQuarters {
+		if spare := p.takeSpare(); spare != nil {
+			p.dropped.Add(1)
+			zstdPoolDropped(p, 1)
+		}
 	}
 
-	if p.idleEncoders() > 0 {
+	keep := func() bool { return p.idleEncoders() > 0 || len(p.spare) > 0 }
+	if keep() {
 		r.timer.Reset(r.period())
 		return
 	}
 	r.running.Store(false)
-	// A put may have seen the timer running just before it stopped.
-	if p.idleEncoders() > 0 && r.running.CompareAndSwap(false, true) {
+	// A put or a spare kept may have seen the timer running just before it
+	// stopped.
+	if keep() && r.running.CompareAndSwap(false, true) {
 		r.timer.Reset(r.period())
 		return
 	}
 	zstdPools.mu.Lock()
 	p.freeIfUnused()
 	zstdPools.mu.Unlock()
+}
+
+// zstdPoolDropped counts n encoders that a reaper dropped in the metric
+// sets of the producers that use the pool.
+func zstdPoolDropped(p *zstdEncoderPool, n int64) {
+	zstdPools.mu.Lock()
+	defer zstdPools.mu.Unlock()
+	for m := range zstdPoolMetricSets[p] {
+		m.droppedEncoders(n)
+	}
 }
 
 // dropIdle takes up to n idle encoders out of the pool and lets them go,

@@ -115,3 +115,30 @@ func TestZstdReaperIdleWithoutEncoders(t *testing.T) {
 		t.Errorf("the reaper ticked %d times in a pool without idle encoders", got-ticks)
 	}
 }
+
+// TestZstdReaperDropsUnusedSpare checks that the spare encoder that
+// compressions under a broker's lock keep is dropped once no compression
+// used it for the idle time, as idle encoders are, and that the reaper then
+// stops.
+func TestZstdReaperDropsUnusedSpare(t *testing.T) {
+	p := newZstdEncoderPool(zstdReaperTestKey(1))
+	m := newTestZstdMetricSet(t)
+	held, err := p.get(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.encodeNoWait(m, nil, []byte("under the lock")); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.spare) != 1 || !p.reaper.running.Load() {
+		t.Fatal("no spare kept, or no reaper to drop it")
+	}
+	zstdEventually(t, "the spare to be dropped", func() bool { return len(p.spare) == 0 })
+	p.put(m, held)
+	zstdEventually(t, "the idle encoder to be dropped", func() bool { return p.idleEncoders() == 0 })
+	zstdEventually(t, "the reaper to stop", func() bool { return !p.reaper.running.Load() })
+	if got := p.dropped.Load(); got != 2 {
+		t.Errorf("%d encoders dropped, want 2: the spare and the idle one", got)
+	}
+	drainZstdPool(p)
+}

@@ -15,14 +15,17 @@ import (
 // An anchor is either a type declaration, optionally narrowed to a field
 // (Field is a path through nested anonymous structs), or a function or
 // method, optionally narrowed to a statement of its body, or a package-level
-// variable, or a row of a table in the file's package doc comment, named by
-// its first cell (see doctable.go).
+// variable, or the whole top-level declaration of a name (Decl: a var or
+// const group, say), or an import, or a row of a table in the file's
+// package doc comment, named by its first cell (see doctable.go).
 type Anchor struct {
 	Type     string     // a named type declared at the top level of the file
 	Field    []string   // with Type: field names, outermost first
 	Func     string     // "NewConfig" for a function, "(*Config).Validate" for a method
 	Stmt     *StmtMatch // with Func: one statement of its body
 	Var      string     // a variable declared at the top level of the file
+	Decl     string     // a name declared at the top level: its whole declaration
+	Import   string     // an import path: its import spec
 	TableRow string     // the first cell of a row of a table in the package doc comment
 }
 
@@ -88,6 +91,10 @@ func (a Anchor) String() string {
 		return "table row `" + a.TableRow + "` in the package doc comment"
 	case a.Var != "":
 		return "var " + a.Var
+	case a.Decl != "":
+		return "declaration of " + a.Decl
+	case a.Import != "":
+		return "import " + a.Import
 	case a.Type != "":
 		outer = "type " + a.Type
 	case strings.HasPrefix(a.Func, "("):
@@ -107,14 +114,16 @@ func (a Anchor) String() string {
 // validate rejects anchors that mix the two forms or leave them incomplete;
 // such an anchor is a mistake in edits.go, not an upstream change.
 func (a Anchor) validate() error {
+	forms := 0
+	for _, set := range []bool{a.TableRow != "", a.Var != "", a.Decl != "", a.Import != "", a.Type != "" || a.Func != "" || len(a.Field) > 0 || a.Stmt != nil} {
+		if set {
+			forms++
+		}
+	}
 	switch {
-	case a.TableRow != "" && (a.Type != "" || a.Func != "" || len(a.Field) > 0 || a.Stmt != nil):
-		return fmt.Errorf("anchor %q names a table row and Go code", a)
-	case a.TableRow != "":
-		return nil
-	case a.Var != "" && (a.Type != "" || a.Func != "" || len(a.Field) > 0 || a.Stmt != nil):
-		return fmt.Errorf("anchor %q names a variable and a type or function", a)
-	case a.Var != "":
+	case forms > 1:
+		return fmt.Errorf("anchor %q names more than one of a table row, a variable, a declaration, an import and a type or function", a)
+	case a.TableRow != "" || a.Var != "" || a.Decl != "" || a.Import != "":
 		return nil
 	case a.Type != "" && a.Func != "":
 		return fmt.Errorf("anchor %q names both a type and a function", a)
@@ -139,21 +148,25 @@ func (e *countError) Error() string {
 }
 
 // locate returns the one node of f that a names: an *ast.GenDecl for a
-// type, an *ast.Field, an *ast.FuncDecl, an ast.Stmt, or for a variable its
+// type, an *ast.Field, an *ast.FuncDecl, an ast.Stmt, for a variable its
 // *ast.ValueSpec inside a parenthesized var declaration and its
-// *ast.GenDecl otherwise. Each step must match exactly once; otherwise the
-// *countError names the step.
+// *ast.GenDecl otherwise, for a Decl its *ast.GenDecl or *ast.FuncDecl, for
+// an Import its *ast.ImportSpec. Each step must match exactly once;
+// otherwise the *countError names the step.
 func (a Anchor) locate(f *ast.File) (ast.Node, error) {
 	if err := a.validate(); err != nil {
 		return nil, err
 	}
-	if a.TableRow != "" {
+	switch {
+	case a.TableRow != "":
 		return nil, fmt.Errorf("anchor %q is not Go code", a)
-	}
-	if a.Var != "" {
+	case a.Var != "":
 		return a.locateVar(f)
-	}
-	if a.Type != "" {
+	case a.Decl != "":
+		return a.locateDecl(f)
+	case a.Import != "":
+		return a.locateImport(f)
+	case a.Type != "":
 		return a.locateType(f)
 	}
 	return a.locateFunc(f)
@@ -182,6 +195,62 @@ func (a Anchor) locateVar(f *ast.File) (ast.Node, error) {
 	}
 	if len(found) != 1 {
 		return nil, &countError{"var " + a.Var, len(found)}
+	}
+	return found[0], nil
+}
+
+// locateDecl finds the top-level declaration that declares a.Decl: a
+// function (not a method), or the whole type, var or const declaration,
+// parenthesized group included, that names it.
+func (a Anchor) locateDecl(f *ast.File) (ast.Node, error) {
+	var found []ast.Node
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil && d.Name.Name == a.Decl {
+				found = append(found, d)
+			}
+		case *ast.GenDecl:
+			if genDeclNames(d, a.Decl) {
+				found = append(found, d)
+			}
+		}
+	}
+	if len(found) != 1 {
+		return nil, &countError{"declaration of " + a.Decl, len(found)}
+	}
+	return found[0], nil
+}
+
+// genDeclNames reports whether the type, var or const declaration d
+// declares name.
+func genDeclNames(d *ast.GenDecl, name string) bool {
+	for _, s := range d.Specs {
+		switch s := s.(type) {
+		case *ast.TypeSpec:
+			if s.Name.Name == name {
+				return true
+			}
+		case *ast.ValueSpec:
+			for _, n := range s.Names {
+				if n.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (a Anchor) locateImport(f *ast.File) (ast.Node, error) {
+	var found []ast.Node
+	for _, is := range f.Imports {
+		if strings.Trim(is.Path.Value, "`\"") == a.Import {
+			found = append(found, is)
+		}
+	}
+	if len(found) != 1 {
+		return nil, &countError{"import " + a.Import, len(found)}
 	}
 	return found[0], nil
 }

@@ -39,9 +39,10 @@ func writeForkNote(dir string, o Options, overlay []string) error {
 			fmt.Fprintf(&b, "- `%s`\n", f)
 		}
 	}
-	b.WriteString("\n## Insertions into upstream files\n\n")
+	b.WriteString("\n## Edits of upstream files\n\n")
 	b.WriteString("Listed in `tools/assemble/edits.go`, placed by Go identifiers (rows of a table\n")
-	b.WriteString("in the package documentation by the name in an existing row's first cell):\n\n")
+	b.WriteString("in the package documentation by the name in an existing row's first cell); a\n")
+	b.WriteString("replacement records the sha256 of the upstream lines it replaces:\n\n")
 	for _, e := range o.Edits {
 		fmt.Fprintf(&b, "- `%s`: %s %s: %s\n", e.File, e.Where, e.Anchor, e.Why)
 	}

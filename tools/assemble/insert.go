@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -25,6 +27,15 @@ const (
 	// the anchor's doc comment: below its last line, directly above the
 	// declaration, so that it reads as the doc's last paragraph.
 	DocEnd
+	// AtEnd puts the code on its own lines inside the anchor's braces, after
+	// their last element: the elements of a composite literal (the anchor
+	// is, or declares or assigns, one) or the statements of a function.
+	AtEnd
+	// Replace removes the anchor's lines, with the comment lines directly
+	// attached to it, and puts the code, if any, in their place. The edit
+	// records the sha256 of the lines it removes (Edit.UpstreamSHA256): an
+	// upstream change to them stops the assembly instead of being dropped.
+	Replace
 )
 
 func (w Where) String() string {
@@ -35,13 +46,17 @@ func (w Where) String() string {
 		return "after"
 	case DocEnd:
 		return "at the end of the doc comment of"
+	case AtEnd:
+		return "at the end of"
+	case Replace:
+		return "replacing"
 	}
 	return fmt.Sprintf("Where(%d)", int(w))
 }
 
-// Edit is one insertion of this project's code into an upstream file: Go
-// code at an anchor in the code, or, with an Anchor.TableRow, rows of a
-// table in the package doc comment.
+// Edit is one change of this project to an upstream file: Go code inserted
+// at an anchor in the code (or in place of it), or, with an
+// Anchor.TableRow, rows of a table in the package doc comment.
 type Edit struct {
 	File   string // slash-separated path inside the module
 	Anchor Anchor
@@ -51,6 +66,12 @@ type Edit struct {
 	// Rows are the rows a TableRow anchor inserts, one []string of cells
 	// per row, drawn to the table's column widths (see doctable.go).
 	Rows [][]string
+	// UpstreamSHA256 is, for Replace, the hex sha256 of the upstream lines
+	// replaced; no upstream text is stored, only its hash.
+	UpstreamSHA256 string
+	// Step is the ID of the commit of the upstream pull request that makes
+	// this change (see series.go).
+	Step string
 }
 
 // validate rejects an edit whose content does not suit its anchor: a
@@ -68,6 +89,14 @@ func (e Edit) validate() error {
 		return fmt.Errorf("a table row has no doc comment to end")
 	case e.Where == DocEnd && !commentLinesOnly(e.Code):
 		return fmt.Errorf("an edit at the end of a doc comment inserts comment lines only")
+	case e.Anchor.TableRow != "" && (e.Where == AtEnd || e.Where == Replace):
+		return fmt.Errorf("rows go before or after a table row")
+	case e.Where == Replace && e.UpstreamSHA256 == "":
+		return fmt.Errorf("a replacement must record the sha256 of the upstream lines it replaces (UpstreamSHA256)")
+	case e.Where != Replace && e.UpstreamSHA256 != "":
+		return fmt.Errorf("only a replacement records an UpstreamSHA256")
+	case e.Where != Replace && strings.TrimSpace(e.Code) == "" && e.Anchor.TableRow == "":
+		return fmt.Errorf("an insertion without code")
 	}
 	return nil
 }
@@ -92,10 +121,12 @@ func (e *EditError) Error() string {
 
 func (e *EditError) Unwrap() error { return e.Err }
 
-// applyEdits inserts edits, all meant for the file name, into its source src
+// applyEdits applies edits, all meant for the file name, to its source src
 // and returns the result formatted by go/format. Every anchor is resolved
 // against the untouched upstream source, so one edit's code can never serve
-// as, or duplicate, another edit's anchor.
+// as, or duplicate, another edit's anchor; edits whose ranges overlap (an
+// insertion inside replaced lines, two replacements of the same lines) are
+// refused.
 func applyEdits(name string, src []byte, edits []Edit, upstream string) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
@@ -103,33 +134,45 @@ func applyEdits(name string, src []byte, edits []Edit, upstream string) ([]byte,
 		return nil, fmt.Errorf("%s in %s does not parse: %v", name, upstream, err)
 	}
 	type insertion struct {
-		offset int
-		order  int
-		text   string
+		span
+		order int
+		text  string
 	}
 	ins := make([]insertion, 0, len(edits))
 	for i, e := range edits {
-		off, text, err := placeEdit(fset, f, src, e)
+		at, text, err := placeEdit(fset, f, src, e)
 		if err != nil {
 			return nil, &EditError{Edit: e, Upstream: upstream, Err: err}
 		}
-		ins = append(ins, insertion{off, i, text})
+		ins = append(ins, insertion{at, i, text})
 	}
-	// Insert from the end so earlier offsets stay valid; edits sharing an
+	// Apply from the end so earlier offsets stay valid; edits sharing an
 	// offset keep their order in the list.
 	sort.Slice(ins, func(i, j int) bool {
-		if ins[i].offset != ins[j].offset {
-			return ins[i].offset > ins[j].offset
+		if ins[i].start != ins[j].start {
+			return ins[i].start > ins[j].start
 		}
 		return ins[i].order > ins[j].order
 	})
+	for i := 1; i < len(ins); i++ {
+		// ins[i] starts at or before ins[i-1]: it must end there too, and
+		// a replacement shares its start with no other edit.
+		sameStart := ins[i].start == ins[i-1].start
+		if ins[i].end > ins[i-1].start || (sameStart && (ins[i].end != ins[i].start || ins[i-1].end != ins[i-1].start)) {
+			a, b := edits[ins[i].order], edits[ins[i-1].order]
+			return nil, fmt.Errorf("%s: edits overlap: %s and %s (check tools/assemble/edits.go)", name, a, b)
+		}
+	}
 	out := append([]byte(nil), src...)
 	for _, in := range ins {
-		out = append(out[:in.offset], append([]byte(in.text), out[in.offset:]...)...)
+		out = append(out[:in.start], append([]byte(in.text), out[in.end:]...)...)
 	}
 	formatted, err := format.Source(out)
 	if err != nil {
 		return nil, fmt.Errorf("%s does not compile as Go after the edits (check their code in tools/assemble/edits.go): %v", name, err)
+	}
+	if formatted, err = dropEmptyImports(name, formatted); err != nil {
+		return nil, err
 	}
 	// Rows are documentation, which go/format may reflow: they must come
 	// out as drawn, or the table is broken.
@@ -141,24 +184,87 @@ func applyEdits(name string, src []byte, edits []Edit, upstream string) ([]byte,
 	return formatted, nil
 }
 
-// placeEdit returns the offset in src at which e inserts and the text it
-// inserts there.
-func placeEdit(fset *token.FileSet, f *ast.File, src []byte, e Edit) (int, string, error) {
+// dropEmptyImports removes the import declarations that removals of all
+// their imports left empty: "import ()".
+func dropEmptyImports(name string, src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ImportsOnly)
+	if err != nil {
+		return nil, err
+	}
+	out := src
+	for i := len(f.Decls) - 1; i >= 0; i-- {
+		gd, ok := f.Decls[i].(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT || len(gd.Specs) > 0 || gd.Doc != nil {
+			continue
+		}
+		start, end := fset.Position(gd.Pos()).Offset, fset.Position(gd.End()).Offset
+		if end < len(out) && out[end] == '\n' {
+			end++
+		}
+		out = append(out[:start:start], out[end:]...)
+	}
+	if len(out) == len(src) {
+		return src, nil
+	}
+	return format.Source(out)
+}
+
+// span is a range of bytes of a source file: empty for an insertion.
+type span struct{ start, end int }
+
+// placeEdit returns the range of src that e replaces (empty for an
+// insertion) and the text it puts there.
+func placeEdit(fset *token.FileSet, f *ast.File, src []byte, e Edit) (span, string, error) {
 	if err := e.validate(); err != nil {
-		return 0, "", err
+		return span{}, "", err
 	}
 	if e.Anchor.TableRow != "" {
-		return tableRowInsertion(fset, f, src, e)
+		off, text, err := tableRowInsertion(fset, f, src, e)
+		return span{off, off}, text, err
 	}
 	node, err := e.Anchor.locate(f)
 	if err != nil {
-		return 0, "", err
+		return span{}, "", err
+	}
+	if e.Where == Replace {
+		at, err := replacedLines(fset, f, src, node)
+		if err != nil {
+			return span{}, "", err
+		}
+		if sum := sha256Hex(src[at.start:at.end]); sum != e.UpstreamSHA256 {
+			return span{}, "", fmt.Errorf("the lines this edit replaces changed upstream (sha256 %s, the edit was written against %s): review upstream's change and carry it into the edit's code or the overlay, then record the new sha256", sum, e.UpstreamSHA256)
+		}
+		if strings.TrimSpace(e.Code) == "" {
+			return at, "", nil
+		}
+		return at, wholeLines(e.Code), nil
 	}
 	off, err := insertOffset(fset, f, src, node, e.Where)
 	if err != nil {
-		return 0, "", err
+		return span{}, "", err
 	}
-	return off, wholeLines(e.Code), nil
+	return span{off, off}, wholeLines(e.Code), nil
+}
+
+// replacedLines is the range of whole lines that node and the comment lines
+// attached to it take, a comment at the end of its last line included.
+// Nothing else may share those lines.
+func replacedLines(fset *token.FileSet, f *ast.File, src []byte, node ast.Node) (span, error) {
+	start, err := insertOffset(fset, f, src, node, Before)
+	if err != nil {
+		return span{}, err
+	}
+	end, err := insertOffset(fset, f, src, node, After)
+	if err != nil {
+		return span{}, err
+	}
+	return span{start, end}, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // commentLinesOnly reports whether every line of code is a // comment.
@@ -215,8 +321,45 @@ func insertOffset(fset *token.FileSet, f *ast.File, src []byte, node ast.Node, w
 			return 0, fmt.Errorf("the doc comment ends the file")
 		}
 		return end + nl + 1, nil
+	case AtEnd:
+		rbrace, err := closingBrace(node)
+		if err != nil {
+			return 0, err
+		}
+		lineStart := tf.Offset(tf.LineStart(tf.Line(rbrace)))
+		if strings.TrimSpace(string(src[lineStart:tf.Offset(rbrace)])) != "" {
+			return 0, fmt.Errorf("the anchor's closing brace does not start its line")
+		}
+		return lineStart, nil
 	}
-	return 0, fmt.Errorf("edit has no Where (Before, After or DocEnd)")
+	return 0, fmt.Errorf("edit has no Where (Before, After, DocEnd, AtEnd or Replace)")
+}
+
+// closingBrace is the position of the brace that closes the elements of
+// node: a composite literal's, or the one a statement declares or assigns,
+// or a function's body.
+func closingBrace(node ast.Node) (token.Pos, error) {
+	var x ast.Expr
+	switch n := node.(type) {
+	case *ast.FuncDecl:
+		if n.Body != nil {
+			return n.Body.Rbrace, nil
+		}
+	case *ast.AssignStmt:
+		if len(n.Rhs) == 1 {
+			x = n.Rhs[0]
+		}
+	case *ast.DeclStmt:
+		if gd, ok := n.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 {
+			if vs, ok := gd.Specs[0].(*ast.ValueSpec); ok && len(vs.Values) == 1 {
+				x = vs.Values[0]
+			}
+		}
+	}
+	if x, ok := x.(*ast.CompositeLit); ok {
+		return x.Rbrace, nil
+	}
+	return token.NoPos, fmt.Errorf("the anchor is neither a function nor one composite literal, so it has no end to insert at")
 }
 
 // docComment is the doc comment of a declaration or field, if it has one.

@@ -359,7 +359,7 @@ func TestVarAnchorMistakes(t *testing.T) {
 		{"duplicated", Edit{Anchor: Anchor{Var: "Single"}, Where: After, Code: "var X = 1"}, "var Single found 2 times"},
 		{"no doc comment", Edit{Anchor: Anchor{Var: "Bare"}, Where: DocEnd, Code: "// x"}, "the anchor has no doc comment"},
 		{"code at the doc's end", Edit{Anchor: Anchor{Var: "Limit"}, Where: DocEnd, Code: "// x\nvar Y = 1"}, "comment lines only"},
-		{"var and func", Edit{Anchor: Anchor{Var: "Limit", Func: "F"}, Where: After, Code: "var X = 1"}, "names a variable and a type or function"},
+		{"var and func", Edit{Anchor: Anchor{Var: "Limit", Func: "F"}, Where: After, Code: "var X = 1"}, "names more than one of"},
 		{"doc end of a table row", Edit{Anchor: Anchor{TableRow: "x"}, Where: DocEnd, Rows: [][]string{{"a"}}}, "no doc comment to end"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -369,5 +369,150 @@ func TestVarAnchorMistakes(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+const testReplaceSrc = `package up
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Params is kept.
+type Params struct{ Level int }
+
+var (
+	cache sync.Map
+	mu    sync.Mutex
+)
+
+// procs is removed with its doc comment.
+func procs() int { return runtime.GOMAXPROCS(0) }
+
+func use() {
+	mu.Lock()
+	_ = procs() // gone with its line
+	mu.Unlock()
+}
+
+func table() []int {
+	return nil
+}
+
+var cases = []string{
+	"a",
+	"b",
+}
+`
+
+// sumOf is the sha256 that a Replace edit of the lines of src from the one
+// containing first through the one containing last records.
+func sumOf(t *testing.T, src, first, last string) string {
+	t.Helper()
+	start := strings.LastIndex(src[:strings.Index(src, first)], "\n") + 1
+	end := strings.Index(src, last) + len(last)
+	end += strings.Index(src[end:], "\n") + 1
+	return sha256Hex([]byte(src[start:end]))
+}
+
+func TestReplaceRemovesOrRewritesWholeLines(t *testing.T) {
+	src := testReplaceSrc
+	edits := []Edit{
+		{File: "config.go", Anchor: Anchor{Import: "runtime"}, Where: Replace, UpstreamSHA256: sumOf(t, src, `"runtime"`, `"runtime"`)},
+		{File: "config.go", Anchor: Anchor{Decl: "cache"}, Where: Replace, UpstreamSHA256: sumOf(t, src, "var (", "mu    sync.Mutex\n)")},
+		{File: "config.go", Anchor: Anchor{Decl: "procs"}, Where: Replace, UpstreamSHA256: sumOf(t, src, "// procs is", "func procs")},
+		{File: "config.go", Anchor: Anchor{Func: "use", Stmt: AssignsTo("_")}, Where: Replace, UpstreamSHA256: sumOf(t, src, "_ = procs()", "_ = procs()"),
+			Code: "\t_ = 1\n"},
+		{File: "config.go", Anchor: Anchor{Func: "use", Stmt: Calls("mu.Lock")}, Where: Before, Code: "\t_ = 0\n"},
+	}
+	// The mutex goes with its declaration group: the calls of use go too.
+	edits = append(edits, Edit{File: "config.go", Anchor: Anchor{Func: "use", Stmt: Calls("mu.Unlock")}, Where: Replace,
+		UpstreamSHA256: sumOf(t, src, "mu.Unlock()", "mu.Unlock()")})
+	edits = append(edits, Edit{File: "config.go", Anchor: Anchor{Func: "use", Stmt: Calls("mu.Lock")}, Where: Replace,
+		UpstreamSHA256: sumOf(t, src, "mu.Lock()", "mu.Lock()")})
+	// An insertion before replaced lines, at the same offset, is refused.
+	if _, err := applyEdits("config.go", []byte(src), edits, testUpstream); err == nil || !strings.Contains(err.Error(), "edits overlap") {
+		t.Fatalf("err = %v, want the insertion at replaced lines refused", err)
+	}
+	edits = append(edits[:4], edits[5:]...)
+	out, err := applyEdits("config.go", []byte(src), edits, testUpstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "package up\n\nimport (\n\t\"sync\"\n)\n\n// Params is kept.\ntype Params struct{ Level int }\n\nfunc use() {\n\t_ = 1\n}\n"
+	if !strings.HasPrefix(string(out), want) {
+		t.Errorf("got\n%s\nwant it to start with\n%s", out, want)
+	}
+}
+
+func TestEmptyImportsGo(t *testing.T) {
+	src := "package up\n\nimport (\n\t\"runtime\"\n)\n\nvar x int\n"
+	out, err := applyOne(t, src, Edit{File: "config.go", Anchor: Anchor{Import: "runtime"}, Where: Replace, UpstreamSHA256: sumOf(t, src, `"runtime"`, `"runtime"`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "package up\n\nvar x int\n" {
+		t.Errorf("got %q", out)
+	}
+}
+
+func TestReplaceChecksUpstreamSum(t *testing.T) {
+	e := Edit{File: "config.go", Anchor: Anchor{Decl: "procs"}, Where: Replace, UpstreamSHA256: sumOf(t, testReplaceSrc, "// procs is", "func procs")}
+	changed := strings.Replace(testReplaceSrc, "GOMAXPROCS(0)", "NumCPU()", 1)
+	_, err := applyOne(t, changed, e)
+	var ee *EditError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "changed upstream") {
+		t.Errorf("err = %v, want the upstream change reported", err)
+	}
+	for _, bad := range []Edit{
+		{File: "config.go", Anchor: Anchor{Decl: "procs"}, Where: Replace},
+		{File: "config.go", Anchor: Anchor{Decl: "procs"}, Where: After, Code: "var x int", UpstreamSHA256: e.UpstreamSHA256},
+		{File: "config.go", Anchor: Anchor{Decl: "procs"}, Where: After},
+		{File: "config.go", Anchor: Anchor{Decl: "procs", Func: "use"}, Where: After, Code: "var x int"},
+	} {
+		if _, err := applyOne(t, testReplaceSrc, bad); err == nil {
+			t.Errorf("edit %+v accepted", bad)
+		}
+	}
+}
+
+func TestAtEnd(t *testing.T) {
+	edits := []Edit{
+		{File: "config.go", Anchor: Anchor{Decl: "cases"}, Where: AtEnd, Code: "\t\"c\",\n"},
+		{File: "config.go", Anchor: Anchor{Func: "table"}, Where: AtEnd, Code: "\t// unreachable\n"},
+	}
+	if _, err := applyEdits("config.go", []byte(testReplaceSrc), edits, testUpstream); err == nil || !strings.Contains(err.Error(), "neither a function nor one composite literal") {
+		t.Errorf("err = %v, want a var declaration group refused as a literal", err)
+	}
+	src := strings.Replace(testReplaceSrc, "var cases = []string{", "func tests() {\n\tcases := []string{", 1) + "\t_ = cases\n}\n"
+	edits[0].Anchor = Anchor{Func: "tests", Stmt: Defines("cases")}
+	out, err := applyEdits("config.go", []byte(src), edits, testUpstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\t\t\"b\",\n\t\t\"c\",\n\t}\n", "\treturn nil\n\t// unreachable\n}\n"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("result lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDeclAndImportAnchorsCount(t *testing.T) {
+	src := testReplaceSrc + "\nfunc (Params) procs() {}\n"
+	for _, tc := range []struct {
+		anchor Anchor
+		want   string
+	}{
+		{Anchor{Decl: "gone"}, "declaration of gone found 0 times"},
+		{Anchor{Import: "os"}, "import os found 0 times"},
+	} {
+		if _, err := applyOne(t, src, Edit{File: "config.go", Anchor: tc.anchor, Where: After, Code: "var x int"}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.anchor, err, tc.want)
+		}
+	}
+	// A method of the same name is not the function's declaration.
+	if _, err := applyOne(t, src, Edit{File: "config.go", Anchor: Anchor{Decl: "procs"}, Where: After, Code: "var x int"}); err != nil {
+		t.Error(err)
 	}
 }

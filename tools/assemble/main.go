@@ -18,10 +18,17 @@
 //
 // With -pr it also writes the upstream pull request into -pr-dir: a git
 // repository sarama/ whose first commit is the pristine upstream tree and
-// whose second is the fork's change (without FORK.md and the manifest), that
-// commit as a patch (0001-*.patch, reproducible: fixed author, committer and
-// dates), and PR.md, the description rendered from pr-description.md with the
-// benchmark results of -bench when that file exists.
+// whose next ones are the series of commits defined in series.go (each
+// upstream plus the overlay files, _pr/ files and edits of the steps up to
+// it), those commits as git format-patch files (0001-*.patch, ...), and
+// PR.md, the description rendered from pr-description.md with the
+// measurements of -results. The commits' author, committer and
+// Signed-off-by are -author ("Name <email>"; default $PR_AUTHOR, else git's
+// configured user.name and user.email); without one it refuses. Their date
+// is the date of this repository's HEAD, so the same sources give the same
+// patches. -check then applies the patches with git am to a pristine
+// upstream and builds, vets and tests each commit; -bench measures the
+// series and writes -results (make pr-bench).
 //
 // Flags (defaults are what make fork and make pr use):
 //
@@ -31,7 +38,14 @@
 //	-force                               discard hand edits in -out
 //	-pr                                  also write the pull request
 //	-pr-dir build/pr                     where -pr writes it
-//	-bench build/bench/table.md          benchmark table (tools/benchtable) quoted in PR.md
+//	-pr-files _pr                        the pull request's own files, by step
+//	-author "Name <email>"               identity of the commits
+//	-description=true                    write PR.md (needs -results)
+//	-results build/pr-bench/results.json measurements quoted in PR.md
+//	-check                               git am the series and check each commit
+//	-bench                               measure the series into -results
+//	-bench-rounds 10                     alternating rounds of -bench
+//	-benchstat "go run ..."              the benchstat command of -bench
 //
 // Errors are one line, "assemble: <message>", with a non-zero exit.
 package main
@@ -62,7 +76,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	force := fs.Bool("force", false, "discard hand edits in the output directory")
 	pr := fs.Bool("pr", false, "also write the upstream pull request into -pr-dir")
 	prDir := fs.String("pr-dir", "build/pr", "output directory of -pr")
-	bench := fs.String("bench", "build/bench/table.md", "benchmark table (make bench) quoted in the pull request description, if present")
+	prFiles := fs.String("pr-files", "_pr", "the pull request's own files, in a directory per step")
+	author := fs.String("author", os.Getenv("PR_AUTHOR"), "author, committer and Signed-off-by of the pull request's commits, \"Name <email>\" (default $PR_AUTHOR, else git's user.name and user.email)")
+	description := fs.Bool("description", true, "write PR.md, which quotes -results")
+	results := fs.String("results", "build/pr-bench/results.json", "the measurements of make pr-bench, quoted in PR.md")
+	check := fs.Bool("check", false, "apply the series to a pristine upstream with git am and build, vet and test each commit")
+	bench := fs.Bool("bench", false, "measure the series and write -results")
+	benchRounds := fs.Int("bench-rounds", 10, "alternating rounds of the before and after benchmarks of -bench")
+	benchstat := fs.String("benchstat", "benchstat", "the benchstat command of -bench")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -96,11 +117,43 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if !*pr {
 		return nil
 	}
-	patch, err := makePR(PROptions{Options: o, Overlay: overlay, Dir: *prDir, Bench: *bench})
+	if *author == "" {
+		*author = gitIdentity(".")
+	}
+	if err := checkPRDir(*prFiles, prSteps); err != nil {
+		return err
+	}
+	p := PROptions{
+		Options:     o,
+		Steps:       prSteps,
+		PRDir:       *prFiles,
+		Dir:         *prDir,
+		Author:      *author,
+		Date:        repoDate(),
+		Description: *description && !*bench,
+		Results:     *results,
+	}
+	series, err := makePR(p)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "pull request in %s: %s, %s\n", *prDir, filepath.Base(patch), prDescriptionName)
+	fmt.Fprintf(stdout, "pull request in %s: %d patches", *prDir, len(series.Patches))
+	if p.Description {
+		fmt.Fprintf(stdout, ", %s", prDescriptionName)
+	}
+	fmt.Fprintln(stdout)
+	if *check {
+		if err := checkPR(p, series, stdout); err != nil {
+			return err
+		}
+	}
+	if *bench {
+		o := prBenchOptions{Rounds: *benchRounds, Benchstat: strings.Fields(*benchstat), Work: filepath.Join(filepath.Dir(*results), "work")}
+		if err := benchPR(series, o, *results, stdout); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "measurements in %s\n", *results)
+	}
 	return nil
 }
 
