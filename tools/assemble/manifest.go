@@ -1,18 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"sarama-zstd.example/tools/internal/manifest"
 )
 
 // manifestName is the file in the output that lists the sha256 of every
-// other file as generated. It lets the next run tell a generated tree, which
-// it may replace, from one somebody has been working in, which it must not.
-const manifestName = ".fork-manifest"
+// file the assembly generated (see tools/internal/manifest).
+const manifestName = manifest.Name
 
 // writeManifest records the sha256 of every file under dir.
 func writeManifest(dir string) error {
@@ -100,23 +100,9 @@ func checkUntouched(out string) error {
 }
 
 func readManifest(path string) (map[string]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	sums, err := manifest.Read(path)
+	if err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("%v (rerun with -force to regenerate)", err)
 	}
-	defer f.Close()
-	sums := make(map[string]string)
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		sum, p, ok := strings.Cut(line, "  ")
-		if !ok {
-			return nil, fmt.Errorf("%s: malformed line %q (rerun with -force to regenerate)", path, line)
-		}
-		sums[p] = sum
-	}
-	return sums, sc.Err()
+	return sums, err
 }

@@ -1,14 +1,14 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+
+	"sarama-zstd.example/tools/internal/manifest"
 )
 
 // copyTree copies the regular files under src into dst, creating it. The
@@ -81,15 +81,4 @@ func listFiles(root string, skip func(rel string) bool) ([]string, error) {
 }
 
 // fileSHA256 is the hex sha256 of the file's content.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
+func fileSHA256(path string) (string, error) { return manifest.FileSHA256(path) }

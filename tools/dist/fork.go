@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"sarama-zstd.example/tools/internal/manifest"
 )
 
 // The files tools/assemble writes into the fork, besides upstream's and
@@ -21,7 +19,7 @@ import (
 // as generated.
 const (
 	forkNoteName = "FORK.md"
-	manifestName = ".fork-manifest"
+	manifestName = manifest.Name
 )
 
 // Fork is what dist needs to know about an assembled fork.
@@ -140,38 +138,13 @@ func checkManifest(dir string) error {
 	return nil
 }
 
-// readManifest parses lines "sha256  path"; '#' starts a comment line.
+// readManifest reads the fork's manifest (tools/internal/manifest).
 func readManifest(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	sums, err := manifest.Read(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the fork's manifest: %v", err)
 	}
-	defer f.Close()
-	sums := make(map[string]string)
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		sum, p, ok := strings.Cut(line, "  ")
-		if !ok || sum == "" || p == "" {
-			return nil, fmt.Errorf("%s: malformed line %q", path, line)
-		}
-		sums[p] = sum
-	}
-	return sums, sc.Err()
+	return sums, nil
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
+func fileSHA256(path string) (string, error) { return manifest.FileSHA256(path) }
