@@ -325,8 +325,8 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Why:    "the block carries the batch that could not be decompressed",
 		Code: `
 	// DecompressionErr is the record batch at which decoding the block
-	// stopped because it could not be decompressed (sarama-zstd); the
-	// batches before it are in RecordsSet. Nil if there was none.
+	// stopped because it could not be decompressed; the batches before it
+	// are in RecordsSet. Nil if there was none.
 	DecompressionErr *BatchDecompressionError
 `,
 	},
@@ -356,7 +356,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		File:   "sarama.go",
 		Anchor: Anchor{Var: "MaxDecompressedBatchSize"},
 		Where:  DocEnd,
-		Step:   stepDecoder,
+		Step:   stepFork,
 		Why:    "say what the fork changes in decompression, where the bound is documented",
 		Code: `	//
 	// In sarama-zstd, whatever this bound, the content size a zstd frame

@@ -1,246 +1,65 @@
 package main
 
-import (
-	"fmt"
-	"regexp"
-	"strings"
-)
-
-// The upstream pull request is a series of commits that a maintainer can
-// take one at a time: each builds and passes upstream's tests on its own.
-// Each commit is one step below; its tree is upstream plus, in the order of
-// the steps up to it, the overlay files each step brings, the files under
-// _pr/<step ID>/, and the edits of edits.go whose Step is one of them.
-//
-// _pr/ holds files written for the pull request alone, never used by the
-// fork: its tests, smaller than the fork's, and the earlier forms of a few
-// overlay files that a later step completes (a pool key without the idle
-// time, the metrics as no-ops until the metrics commit). A file of a later
-// step replaces the earlier one at the same path; at the end of the series
-// every such earlier form has been replaced by the overlay's own file, so
-// that the series applied whole is the fork (without its own tests).
+// The stack of upstream pull requests (stack.go): each step is one pull
+// request, made on the one before it unless it is OnUpstream, or a slot of
+// what the fork carries and upstream should not get. Every file of
+// _overlay/ belongs to the step that first brings it; a later step adds to
+// it only the parts it lists. The texts of each pull request are
+// prtext/<step ID>.md.
 
 // Step IDs, used by Edit.Step.
 const (
-	stepBench   = "bench"
 	stepPool    = "pool"
-	stepConfig  = "config"
-	stepMetrics = "metrics"
-	stepWindow  = "window"
-	stepIdle    = "idle"
-	stepBuffers = "buffers"
+	stepConfig  = stepPool
+	stepMetrics = stepPool
+	stepIdle    = stepPool
+	stepBuffers = stepPool
 	stepDecoder = "decoder"
+	stepFork    = "fork"
 )
 
-// prStep is one commit of the pull request.
-type prStep struct {
-	ID      string
-	Subject string // conventional: type(scope): summary
-	Body    string // the commit message's body: paragraphs, rewrapped at 72
-	// Overlay lists the files of _overlay/ the step brings.
-	Overlay []string
-	// Optional marks a commit upstream may leave out: the description says
-	// so, and no commit before it depends on it.
-	Optional bool
-	// Slot marks a step of the fork that is not offered upstream (yet): it
-	// is left out of the series, and Why says why.
-	Slot bool
-	// Why says, in the description, why the commit exists.
-	Why string
-}
-
-// prSteps are the commits, in order.
+// prSteps are the pull requests, in order, and the slots.
 var prSteps = []prStep{
 	{
-		ID:      stepBench,
-		Subject: "test(zstd): benchmark compression from more goroutines than CPUs",
-		Body: `A process with many producers compresses from many goroutines at once:
-each partition's batches are compressed by the goroutine of its broker
-producer. BenchmarkZstdCompressParallel runs zstdCompress from 50 or 500
-goroutines per CPU, at 2 KiB and 1 MiB, so that a change to how encoders
-are kept can be measured before and after.`,
-		Why: "the benchmark alone, so that it can be run on the code before the change",
-	},
-	{
 		ID:      stepPool,
+		Slug:    "bound-encoders",
 		Subject: "perf(zstd): bound the encoders in use with a shared, lazily built pool",
-		Overlay: []string{"zstd_pool.go", "zstd_pools.go"},
 		Body: `The encoder cache keeps up to GOMAXPROCS idle encoders per level but does
 not bound the encoders in use: when more goroutines compress at once than
-encoders are idle, each of them builds one, and those beyond the cache's
-capacity are dropped when returned. Encoders are large and costly to
-build, so a process with many producers builds and collects encoders as
-it compresses, and its encoder memory follows the number of compressing
-goroutines, not of CPUs (#2965).
-
-Compressions now take encoders from a pool per klauspost encoder level. A
-pool lends at most GOMAXPROCS encoders at a time, following GOMAXPROCS as
-the runtime changes it; a compression that finds none free waits for one,
-in arrival order. Encoders are built lazily, one per compression that
-finds none idle while fewer than the bound exist, and are kept for reuse.
-Nothing changes in the API.
-
-Because a compression may now wait, producers compress a request's zstd
-batches before Broker.AsyncProduce takes the broker's lock: a wait holds
-up that producer's requests only, not the metadata, fetch or transaction
-requests sharing the connection.`,
-		Why: "the change itself: a bound on the encoders in use, the default following GOMAXPROCS, and the compression moved out of the broker's lock, with no new API",
+encoders are idle, each of them builds one (#2965).`,
+		Overlay: []string{
+			"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_metrics.go", "zstd_reaper.go",
+			"zstd_producer.go", "zstd_compressor.go", "zstd_config.go", "zstd_batch.go", "zstd_buffers.go",
+		},
+		API: []string{"Config.Producer.Zstd", "ZstdEncoderPoolConfig", "ZstdEncoderPoolConfig.MaxIdleEncoders",
+			"ZstdEncoderPoolConfig.MaxIdleTime", "ZstdEncoderPoolConfig.MaxInUseEncoders"},
+		Bench: prBench{Regexp: "BenchmarkZstdMemoryConsumption"},
+		Why:   "the bound, the knobs, the metrics, idle release and pooled buffers, before the stack is cut",
 	},
 	{
-		ID:      stepConfig,
-		Subject: "feat(config): add Producer.Zstd limits for the encoder pools",
-		Overlay: []string{"zstd_compressor.go", "zstd_producer.go"},
-		Body: `Config.Producer.Zstd sets a producer's MaxInUseEncoders and
-MaxIdleEncoders; 0, the default, follows GOMAXPROCS for both. Producers
-configured alike share one pool and one bound, however many there are;
-a producer holds its pool from its start to its close, and a pool no
-producer uses is freed once it holds no encoder. Config.Validate rejects
-negative limits and limits above 65536.`,
-		Why: "the knobs: a fixed bound for a process that must cap zstd memory below GOMAXPROCS encoders, and fewer idle encoders for one that compresses in bursts; the defaults need no tuning",
+		ID:         stepDecoder,
+		Slug:       "decode-what-frames-hold",
+		Subject:    "fix(zstd): decode what a frame holds, not what it claims",
+		OnUpstream: true,
+		Overlay:    []string{"zstd_decoder.go", "batch_decompression.go"},
+		API: []string{"BatchDecompressionError", "BatchDecompressionError.Codec", "BatchDecompressionError.Err", "BatchDecompressionError.Error",
+			"BatchDecompressionError.FirstOffset", "BatchDecompressionError.LastOffset", "BatchDecompressionError.Unwrap", "ErrMalformedZstdFrame",
+			"FetchResponseBlock.DecompressionErr"},
+		Why: "the decoders, independent of the encoder pool",
 	},
 	{
-		ID:      stepMetrics,
-		Subject: "feat(metrics): report zstd encoders built, dropped, in use and waits",
-		Overlay: []string{"zstd_metrics.go"},
-		Body: `A producer registers zstd-encoders-created, zstd-encoders-dropped,
-zstd-encoder-wait-time-in-us, zstd-encoder-wait-time-total-in-ns,
-zstd-encoders-in-use and zstd-encoders-idle in its MetricRegistry, listed
-in the package documentation. Producers sharing a registry share the
-metrics; the gauges sum the pools those producers use. They tell an
-operator whether the limits matter: encoders built after warm-up mean
-the idle limit is too low, waits that the bound is.`,
-		Why: "the metrics that tell an operator whether a limit matters",
+		ID:   stepFork,
+		Slot: true,
+		Overlay: []string{
+			"zstd_poison_on.go", "zstd_poison_off.go", "zstd_poison_test.go",
+			"batch_decompression_test.go", "zstd_bench_test.go", "zstd_buffers_test.go", "zstd_compressor_test.go",
+			"zstd_cputime_other_test.go", "zstd_cputime_unix_test.go", "zstd_decoder_test.go", "zstd_encoder_test.go",
+			"zstd_helpers_test.go", "zstd_norace_test.go", "zstd_pool_test.go", "zstd_race_test.go",
+			"zstd_reaper_test.go", "zstd_roundtrip_test.go",
+		},
+		Parts: []prPart{
+			{File: "zstd_buffers.go", Anchor: Anchor{Func: "putZstdBuffer", Stmt: IfMentions("zstdPoisonBuffers")}},
+		},
+		Why: "the fork's own tests, and the zstdpoison build tag that overwrites released buffers in them",
 	},
-	{
-		ID:       stepWindow,
-		Subject:  "perf(zstd): size encoder windows to Producer.MaxMessageBytes",
-		Optional: true,
-		Body: `Encoders had klauspost/compress's default 8 MiB window and buffers to
-match, whatever the batch. A batch is bounded by Producer.MaxMessageBytes,
-and zstd gains nothing from a window larger than its input: encoders now
-take the smallest power of two that holds MaxMessageBytes (64 KiB to
-8 MiB) and the lower-memory mode. A batch within the window compresses to
-the same bytes as before.`,
-		Why: "less memory per encoder for the same bytes",
-	},
-	{
-		ID:       stepIdle,
-		Subject:  "feat(zstd): release encoders that stay idle",
-		Overlay:  []string{"zstd_reaper.go", "zstd_config.go", "zstd_pool_key.go"},
-		Optional: true,
-		Body: `An encoder that no compression needed for Producer.Zstd.MaxIdleTime
-(one minute by default) is dropped, so that a process whose load falls
-gives the memory back; the bound does not change. A timer runs only while
-a pool holds idle encoders. A pool no producer uses is freed once its
-idle encoders are gone.`,
-		Why: "gives idle memory back; without it a pool keeps up to its bound of idle encoders, as the cache kept GOMAXPROCS per level",
-	},
-	{
-		ID:       stepBuffers,
-		Subject:  "perf(producer): compress zstd batches into pooled buffers",
-		Overlay:  []string{"zstd_buffers.go", "zstd_batch.go", "zstd_poison_off.go", "zstd_poison_on.go"},
-		Optional: true,
-		Body: `A producer's zstd batch is encoded and compressed into buffers from
-sync.Pools in power-of-two size classes, instead of two buffers of its
-size allocated per batch; the compressed bytes go back once the request
-carrying them has been encoded, and a request encoded again compresses
-again. go test -tags zstdpoison overwrites every buffer given back, so
-that a read after release fails the tests.`,
-		Why: "fewer allocations per batch; independent of the pool",
-	},
-	{
-		ID:      stepDecoder,
-		Subject: "fix(zstd): decode what a frame holds, not what it claims",
-		Overlay: []string{"zstd_decoder.go", "batch_decompression.go"},
-		Slot:    true,
-		Why: "the decoders and the consumer's handling of a batch it cannot decompress are independent of " +
-			"the encoder pool, and add API of their own (ErrMalformedZstdFrame, BatchDecompressionError, " +
-			"FetchResponseBlock.DecompressionErr): upstream's CONTRIBUTING asks for such changes in a pull " +
-			"request of their own. To offer them, as their own series or a last optional commit, clear Slot and " +
-			"give the step tests in upstream's size under _pr/decoder/, and edits whose text does not name this project",
-	},
-}
-
-// conventionalSubject is the form of upstream's recent commit subjects:
-// type(scope): summary, in lower case, without a final period.
-var conventionalSubject = regexp.MustCompile(`^(feat|fix|perf|refactor|test|docs|build|chore)(\([a-z0-9-]+\))?: [a-z][^\n]*[^.\n]$`)
-
-// checkSeries checks the steps and the edits against each other: known
-// steps, conventional subjects of at most 72 characters, no required
-// commit after an optional one, each overlay file brought once.
-func checkSeries(steps []prStep, es []Edit) error {
-	ids := make(map[string]int, len(steps))
-	files := make(map[string]string)
-	optional := false
-	for i, s := range steps {
-		if _, dup := ids[s.ID]; dup || s.ID == "" {
-			return fmt.Errorf("series: step %q is unnamed or named twice", s.ID)
-		}
-		ids[s.ID] = i
-		if !conventionalSubject.MatchString(s.Subject) || len(s.Subject) > 72 {
-			return fmt.Errorf("series: step %s: subject %q is not a conventional commit subject of at most 72 characters", s.ID, s.Subject)
-		}
-		if s.Slot {
-			continue
-		}
-		if s.Optional {
-			optional = true
-		} else if optional {
-			return fmt.Errorf("series: step %s is required but follows an optional one", s.ID)
-		}
-	}
-	for _, s := range steps {
-		for _, f := range s.Overlay {
-			if prev, dup := files[f]; dup {
-				return fmt.Errorf("series: %s is brought by steps %s and %s", f, prev, s.ID)
-			}
-			files[f] = s.ID
-		}
-	}
-	for _, e := range es {
-		if _, ok := ids[e.Step]; !ok {
-			return fmt.Errorf("series: edit %s names step %q, which is not in series.go", e, e.Step)
-		}
-	}
-	return nil
-}
-
-// commitMessage is a step's message, signed off by author.
-func (s prStep) commitMessage(author string) string {
-	msg := s.Subject + "\n"
-	if body := refill(s.Body, 72); body != "" {
-		msg += "\n" + body
-	}
-	return msg + "\nSigned-off-by: " + author + "\n"
-}
-
-// refill refills the paragraphs of text (separated by blank lines) to lines
-// of at most width characters, but for words longer than that.
-func refill(text string, width int) string {
-	var b strings.Builder
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		words := strings.Fields(para)
-		if len(words) == 0 {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		line := 0
-		for _, w := range words {
-			switch {
-			case line == 0:
-			case line+1+len(w) > width:
-				b.WriteString("\n")
-				line = 0
-			default:
-				b.WriteString(" ")
-				line++
-			}
-			b.WriteString(w)
-			line += len(w)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }
