@@ -498,3 +498,62 @@ func TestRaceSummaries(t *testing.T) {
 		t.Errorf("okLine = %q, want %q", got, want)
 	}
 }
+
+func TestBenchStack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries of each pull request")
+	}
+	o := testStackOptions(t)
+	// A benchmark of the first pull request that builds on upstream too,
+	// measured before and after; the second's own benchmark, after only.
+	writeTree(t, o.OverlayDir, map[string]string{
+		"config_bench_test.go": "package up\n\nimport \"testing\"\n\nfunc BenchmarkNewConfig(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tNewConfig()\n\t}\n}\n",
+		"idle_test.go":         readFile(t, filepath.Join(o.OverlayDir, "idle_test.go")) + "\nfunc BenchmarkReap(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tnewPool().reap()\n\t}\n}\n",
+	})
+	o.Steps[0].Overlay = append(o.Steps[0].Overlay, "config_bench_test.go")
+	o.Steps[0].Bench = prBench{Files: []string{"config_bench_test.go"}, Regexp: "BenchmarkNewConfig"}
+	o.Steps[1].Bench = prBench{After: "BenchmarkReap"}
+	s, err := makeStack(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	bo := prBenchOptions{Rounds: 2, Benchstat: []string{"cat"}, Work: filepath.Join(t.TempDir(), "work"), Only: []string{"one", "2-idle"}, Commit: "abc123"}
+	if err := benchStack(s, bo, o.Results, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	r, err := readResults(o.Results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := r.Steps["one"], r.Steps["two"]
+	if one == nil || two == nil || r.Steps["three"] != nil {
+		t.Fatalf("measured %v, want one and two", r.Steps)
+	}
+	if one.Tree != s.PRs[0].Tree || one.BaseTree != s.PRs[0].BaseTree || one.Commit != "abc123" || one.Machine.Go == "" {
+		t.Errorf("first's record %+v", one)
+	}
+	// benchstat is cat here: the rounds' output, before then after.
+	if one.Bench == nil || strings.Count(one.Bench.Output, "BenchmarkNewConfig") != 4 || !strings.Contains(one.Bench.Commands, "git checkout pr/1-add-field -- config_bench_test.go") {
+		t.Errorf("first's benchmarks %+v", one.Bench)
+	}
+	if two.Bench != nil || two.After == nil || !strings.Contains(two.After.Output, "BenchmarkReap") {
+		t.Errorf("second's benchmarks %+v %+v", two.Bench, two.After)
+	}
+	if len(one.Race) != 1 || !strings.HasPrefix(one.Race[0].Output, "ok example.com/up") || one.Race[0].Commands != "go test -race -count=2 -run '"+prCheckTests+"' ." {
+		t.Errorf("first's race runs %+v", one.Race)
+	}
+	if r.fresh(&s.PRs[0]) == nil || r.fresh(&s.PRs[2]) != nil {
+		t.Error("fresh measurements of the first, none of the third")
+	}
+
+	// A benchmark that does not build on its base is named.
+	o.Steps[1].Bench = prBench{Files: []string{"idle_test.go"}, Regexp: "BenchmarkReap"}
+	if s, err = makeStack(o); err != nil {
+		t.Fatal(err)
+	}
+	bo.Only = []string{"two"}
+	if err := benchStack(s, bo, o.Results, &log); err == nil || !strings.Contains(err.Error(), "do not build on the base pr/1-add-field") {
+		t.Errorf("err = %v, want the benchmark refused on its base", err)
+	}
+}

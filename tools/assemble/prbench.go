@@ -125,11 +125,11 @@ func benchOne(s *prStackOut, b *prBuilt, o prBenchOptions, work string, log io.W
 			return nil, err
 		}
 		for _, f := range bench.Files {
-			content, err := id.output(repo, "show", b.Branch+":"+f)
+			content, err := id.cmd(repo, "show", b.Branch+":"+f).Output()
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("git show %s:%s: %v", b.Branch, f, err)
 			}
-			if err := os.WriteFile(filepath.Join(repo, filepath.FromSlash(f)), []byte(content+"\n"), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(repo, filepath.FromSlash(f)), content, 0o644); err != nil {
 				return nil, err
 			}
 		}
@@ -295,7 +295,7 @@ func runIn(dir, bin string, args ...string) (string, error) {
 	return string(out), err
 }
 
-var okLinePattern = regexp.MustCompile(`(?m)^ok\s+\S+\s+\S+s$`)
+var okLinePattern = regexp.MustCompile(`(?m)^ok\s+\S+\s+\S+s\b.*$`)
 
 // okLine is go test's summary line of the package, with its time.
 func okLine(out string) string {
