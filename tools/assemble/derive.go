@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -211,11 +210,4 @@ func importName(is *ast.ImportSpec) string {
 		last = last[:i]
 	}
 	return last
-}
-
-// sameGo reports whether two Go sources are the same once formatted.
-func sameGo(a, b []byte) bool {
-	fa, errA := format.Source(a)
-	fb, errB := format.Source(b)
-	return errA == nil && errB == nil && bytes.Equal(fa, fb)
 }
