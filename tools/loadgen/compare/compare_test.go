@@ -409,6 +409,9 @@ func TestStability(t *testing.T) {
 		"2 sessions (a, b)",
 		"| small | 2 | 4 | 2 faster, 1 slower, 1 none !! | 4 no ratio | 4 less |",
 		"| small | 4 | 2 | 2 none | 2 no ratio | 2 less |",
+		// 5 of 8 rounds faster, 3 slower: 2 (5/8)^2 (3/8)^2.
+		"| small | throughput | 5 of 8 | 3 | 11% | 0.6% | 0.033% | 0.0018% |",
+		"| small | bytes allocated | 0 of 8 | 8 | 0 | 0 | 0 | 0 |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stability lacks %q:\n%s", want, out)

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +20,16 @@ import (
 // counts the verdicts over all windows: if no scenario has both a "faster"
 // and a "slower" window (or "more" and "less"), comparisons of N rounds
 // did not contradict each other on these runs.
+
+// The windows of one collection of runs are few, so stability also gives
+// the chance of opposite verdicts that the rounds' ratios imply: if a
+// fraction p of all recorded rounds is above 1 and q below, and rounds
+// were independent, a comparison of N rounds says "faster" with chance
+// p^N and "slower" with chance q^N, and two comparisons contradict each
+// other with chance 2 p^N q^N. Rounds on a shared machine are not quite
+// independent (its load drifts over minutes; alternating the order is
+// what keeps that drift from favouring one build), so this is a guide to
+// N, next to the windows actually observed.
 
 // recorded is the runs of one session and scenario: variant -> round -> run.
 type recorded map[string]map[int]map[string]any
@@ -138,6 +150,8 @@ func stability(w io.Writer, path string) error {
 	}
 	fmt.Fprint(w, "\n|---|---:|---:|"+strings.Repeat("---|", len(verdictFigures))+"\n")
 	pair := [2]string{"fork", "upstream"}
+	sizes := []int{2, 4, 6, 8}
+	defer writeChances(w, sessions, names, pair, sizes)
 	for _, sc := range scenarios {
 		longest := 0
 		for _, s := range names {
@@ -180,4 +194,64 @@ func stability(w io.Writer, path string) error {
 		}
 	}
 	return nil
+}
+
+// writeChances writes, per scenario and verdict figure, the rounds whose
+// ratio is above and below 1 over every session, and the chance that two
+// comparisons of N independent rounds give opposite verdicts.
+func writeChances(w io.Writer, sessions map[string]map[string]recorded, names []string, pair [2]string, sizes []int) {
+	fmt.Fprintf(w, "\nEvery recorded round: how many ratios %s/%s are above 1 and below 1 (p, q), and the chance 2 p^N q^N that two comparisons of N independent rounds give opposite verdicts.\n\n", pair[0], pair[1])
+	fmt.Fprint(w, "| scenario | figure | rounds above 1 | below 1 |")
+	for _, n := range sizes {
+		fmt.Fprintf(w, " N = %d |", n)
+	}
+	fmt.Fprint(w, "\n|---|---|---:|---:|"+strings.Repeat("---:|", len(sizes))+"\n")
+	for _, sc := range scenarios {
+		for _, vf := range verdictFigures {
+			above, below, all := 0, 0, 0
+			for _, s := range names {
+				rec := sessions[s][sc.Name]
+				if rec == nil {
+					continue
+				}
+				for r, ra := range rec[pair[0]] {
+					rb := rec[pair[1]][r]
+					if rb == nil {
+						continue
+					}
+					x := ratio(num(ra, vf.Key), num(rb, vf.Key))
+					switch {
+					case x > 1:
+						above++
+					case x < 1:
+						below++
+					}
+					if !math.IsNaN(x) {
+						all++
+					}
+				}
+			}
+			if all == 0 {
+				continue
+			}
+			p, q := float64(above)/float64(all), float64(below)/float64(all)
+			fmt.Fprintf(w, "| %s | %s | %d of %d | %d |", sc.Name, vf.Label, above, all, below)
+			for _, n := range sizes {
+				fmt.Fprintf(w, " %s |", showChance(2*math.Pow(p, float64(n))*math.Pow(q, float64(n))))
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// showChance formats a probability as a percentage with two significant
+// digits, below 0.001% as such.
+func showChance(x float64) string {
+	switch {
+	case x == 0:
+		return "0"
+	case x < 1e-5:
+		return "<0.001%"
+	}
+	return strconv.FormatFloat(100*x, 'g', 2, 64) + "%"
 }
