@@ -40,14 +40,16 @@ fork:
 modfiles: fork
 	$(GO) run ./tools/loadgen/compare -modfiles
 
-# The short comparison: fork against upstream v1.61.1 and v1.45.0 on three
-# scenarios (small batches, large batches, level 19), each followed by an
-# idle wait and the heap still held; a table and a chart per scenario in
-# build/compare/ (about 3 minutes on 2 cores). Ends with the replace line.
+# The short comparison: the fork against upstream on three scenarios (small
+# batches, large batches, level 19) in rounds of alternating order, each
+# run followed by an idle wait and the heap still held; a table and a chart
+# per scenario in build/compare/. Ends with the replace line and a verdict
+# line per scenario (docs/end-to-end.md says how to read them).
 compare: fork
 	$(GO) run ./tools/loadgen/compare -short
 
-# The full comparison, whose tables and charts are in docs/end-to-end.md.
+# The full comparison, legacy v1.45.0 included, whose tables and charts are
+# in docs/end-to-end.md.
 compare-full: fork
 	$(GO) run ./tools/loadgen/compare
 
