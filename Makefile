@@ -44,7 +44,9 @@ modfiles: fork
 # batches, large batches, level 19) in rounds of alternating order, each
 # run followed by an idle wait and the heap still held; a table and a chart
 # per scenario in build/compare/. Ends with the replace line and a verdict
-# line per scenario (docs/end-to-end.md says how to read them).
+# line per scenario (docs/end-to-end.md says how to read them). On the
+# project's 2-core machine, shared: 367 s from a fresh clone at a load
+# average of 8, 453 s at 13.
 compare: fork
 	$(GO) run ./tools/loadgen/compare -short
 
