@@ -107,7 +107,7 @@ func TestForkNote(t *testing.T) {
 	note := readFile(t, filepath.Join(o.Out, forkNoteName))
 	for _, want := range []string{
 		"example.com/up@v1.2.3", "h1:test", "0123abc-dirty",
-		"`example.com/up v1.2.3` (`go get example.com/up@v1.2.3`)",
+		"`example.com/up v1.2.3`\n(`go get example.com/up@v1.2.3`)",
 		"replace example.com/up => example.com/acme/sarama-zstd v1.2.3-zstd.1",
 		"shows `v1.2.3 => ...`",
 		"`added.go`", "`replaced.go`, replacing upstream's file", "test replacement",

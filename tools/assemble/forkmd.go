@@ -26,9 +26,8 @@ func writeForkNote(dir string, o Options, overlay []string) error {
 	// publishes. Its advice must hold in each.
 	up := o.Upstream
 	b.WriteString("## Use\n\n")
-	fmt.Fprintf(&b, "Require the release this tree is made from, `%s %s` (`go get %s`),\n", up.Module, up.Version, up.ModVersion())
-	b.WriteString("and replace it with this tree, without a version on the left so that the\n")
-	b.WriteString("replacement holds whatever release the build selects:\n\n")
+	fmt.Fprintf(&b, "Require the release this tree is made from, `%s %s`\n", up.Module, up.Version)
+	fmt.Fprintf(&b, "(`go get %s`), and replace it with this tree:\n\n", up.ModVersion())
 	b.WriteString("- published as a module (`make dist` of sarama-zstd, which writes this tree\n")
 	b.WriteString("  into the module's zip): the module path and version it was published under,\n")
 	fmt.Fprintf(&b, "  `replace %s => example.com/acme/sarama-zstd %s-zstd.1`;\n", up.Module, up.Version)

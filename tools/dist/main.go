@@ -226,7 +226,7 @@ func checkArguments(pin, modPath, version, upstream string, all bool, revision i
 		return err
 	}
 	if err := releases.CheckVersion(version, r.Version); err != nil {
-		if upstream == "" {
+		if named := releases.UpstreamOf(version); upstream == "" && named != "" {
 			return fmt.Errorf("%v; without UPSTREAM, make dist publishes the fork of the newest supported release, %s", err, r.Version)
 		}
 		return err

@@ -134,8 +134,8 @@ func TestCheckArgs(t *testing.T) {
 		{[]string{"-all", "-revision", "2"}, ""},
 		{[]string{"-version", "v1.2.2-zstd.1"}, "without UPSTREAM, make dist publishes the fork of the newest supported release, v1.2.3"},
 		{[]string{"-version", "v1.2.3-zstd.1", "-upstream", "v1.2.2"}, "names upstream v1.2.3, but the fork is made from upstream v1.2.2"},
-		{[]string{"-version", "v1.2.3-fork1"}, "does not follow the scheme v<upstream>-zstd.<n>"},
-		{[]string{"-version", "v1.2.4-zstd.1", "-upstream", "v1.2.4"}, "v1.2.4 is not a supported release (upstream.pin lists v1.2.2, v1.2.3)"},
+		{[]string{"-version", "v1.2.3-fork1"}, "does not follow the scheme v<upstream>-zstd.<n> (docs/adopting.md): for upstream v1.2.3, v1.2.3-zstd.1 for the first revision"},
+		{[]string{"-version", "v1.2.4-zstd.1", "-upstream", "v1.2.4"}, "v1.2.4 is not a supported release (upstream.pin lists v1.2.2, v1.2.3); make upgrade UPSTREAM=v1.2.4"},
 		{[]string{"-version", "v1.2.3+zstd.1"}, "build metadata"},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -147,6 +147,9 @@ func TestCheckArgs(t *testing.T) {
 			}
 		} else {
 			mustContain(t, fmt.Sprintf("%q's error", tc.args), errString(err), tc.want)
+			if strings.Contains(tc.want, "does not follow") && strings.Contains(errString(err), "without UPSTREAM") {
+				t.Errorf("%q: the version names no release, yet the error speaks of UPSTREAM: %v", tc.args, err)
+			}
 		}
 		if stdout.Len() > 0 {
 			t.Errorf("%q printed %s", tc.args, stdout.String())

@@ -173,5 +173,14 @@ func CheckVersion(version, upstream string) error {
 	return nil
 }
 
+// UpstreamOf is the upstream release a version of the scheme names, or ""
+// for a version off the scheme.
+func UpstreamOf(version string) string {
+	if m := scheme.FindStringSubmatch(version); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
 // VersionFor is the version of revision n of the fork of upstream.
 func VersionFor(upstream string, n int) string { return fmt.Sprintf("%s-zstd.%d", upstream, n) }

@@ -98,8 +98,12 @@ func (l List) Find(version string) (Release, error) {
 			return r, nil
 		}
 	}
-	return Release{}, fmt.Errorf("%s %s is not a supported release (upstream.pin lists %s); make upgrade UPSTREAM=%s adds a newer release",
-		l.Newest().Module, version, strings.Join(l.Versions(), ", "), version)
+	how := "make upgrade UPSTREAM=" + version + " adds a newer release"
+	if semver.Compare(version, l.Newest().Version) < 0 {
+		how = "an older release is added by hand (docs/assembly.md, \"Supported releases\")"
+	}
+	return Release{}, fmt.Errorf("%s %s is not a supported release (upstream.pin lists %s); %s",
+		l.Newest().Module, version, strings.Join(l.Versions(), ", "), how)
 }
 
 // Add returns the pin file data with r's line added in version order,

@@ -58,10 +58,13 @@ func TestFind(t *testing.T) {
 	if r, err := l.Find("v1.2.3"); err != nil || r.Hash != "h1:b=" {
 		t.Errorf("Find(v1.2.3) = %v, %v", r, err)
 	}
-	_, err := l.Find("v1.2.4")
-	for _, want := range []string{"example.com/up v1.2.4 is not a supported release", "v1.2.2, v1.2.3, v1.3.0", "make upgrade UPSTREAM=v1.2.4"} {
+	if _, err := l.Find("v1.2.1"); err == nil || !strings.Contains(err.Error(), "an older release is added by hand") {
+		t.Errorf("Find(v1.2.1) = %v", err)
+	}
+	_, err := l.Find("v1.3.1")
+	for _, want := range []string{"example.com/up v1.3.1 is not a supported release", "v1.2.2, v1.2.3, v1.3.0", "make upgrade UPSTREAM=v1.3.1 adds a newer release"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("Find(v1.2.4) = %v, want %q", err, want)
+			t.Errorf("Find(v1.3.1) = %v, want %q", err, want)
 		}
 	}
 }
@@ -180,7 +183,10 @@ func TestCheckVersion(t *testing.T) {
 			t.Errorf("CheckVersion(%s) = %v, want %q", version, err, want)
 		}
 	}
-	if v := VersionFor("v1.61.1", 3); v != "v1.61.1-zstd.3" || CheckVersion(v, "v1.61.1") != nil {
+	if v := VersionFor("v1.61.1", 3); v != "v1.61.1-zstd.3" || CheckVersion(v, "v1.61.1") != nil || UpstreamOf(v) != "v1.61.1" {
 		t.Errorf("VersionFor = %s", v)
+	}
+	if u := UpstreamOf("v1.61.1-fork1"); u != "" {
+		t.Errorf("UpstreamOf(v1.61.1-fork1) = %q", u)
 	}
 }
