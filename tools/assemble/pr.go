@@ -401,7 +401,8 @@ func layStack(o PROptions, st *prStack, chain map[string]bool, dir string) error
 			es = append(es, e)
 		}
 	}
-	return applyAllEdits(dir, es, laid, o.Upstream.ModVersion())
+	_, err = applyAllEdits(dir, es, laid, o.Upstream.ModVersion())
+	return err
 }
 
 // fillTree makes the work tree of repo a pristine copy of upstream.

@@ -3,13 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -193,77 +191,33 @@ benchstat before.txt after.txt`, r.Base, lay, b.Branch, o.Rounds, bench.Regexp, 
 
 	// The tests under the race detector: the pull request's zstd, config
 	// and producer tests twice in a row; with Suite, the whole package on
-	// the base and on the pull request, with the slowest test of each run
-	// (upstream has timing-sensitive tests: one that waits out a timeout
-	// shows there, whatever the change).
+	// the base and on the pull request. A failed test is run again, as
+	// make test does (upstream has timing-sensitive tests), and the
+	// record says so.
 	type raceRun struct {
 		ref, what string
-		args      []string
-		json      bool
+		check     prCheckRun
 	}
-	runs := []raceRun{{b.Branch, "this pull request", []string{"test", "-race", "-count=2", "-run", prCheckTests, "."}, false}}
+	runs := []raceRun{{b.Branch, "this pull request", prCheckRun{Flags: []string{"-race", "-count=2"}, Run: prCheckTests}}}
 	if bench.Suite {
-		runs = append(runs,
-			raceRun{b.BaseBranch, "its base", []string{"test", "-race", "-count=1", "-json", "."}, true},
-			raceRun{b.Branch, "this pull request", []string{"test", "-race", "-count=1", "-json", "."}, true})
+		all := prCheckRun{Flags: []string{"-race", "-count=1"}, Run: "."}
+		runs = append(runs, raceRun{b.BaseBranch, "its base", all}, raceRun{b.Branch, "this pull request", all})
 	}
 	for _, rc := range runs {
 		if err := checkout(rc.ref); err != nil {
 			return nil, err
 		}
-		cmdline := "go " + strings.Replace(strings.Join(rc.args, " "), "-run "+prCheckTests, "-run '"+prCheckTests+"'", 1)
-		var buf bytes.Buffer
-		attempt, err := goRetry(repo, log, &buf, rc.json, rc.args...)
+		fmt.Fprintf(log, "pr-bench: %s: %s\n", rc.what, rc.check)
+		start := time.Now()
+		count, err := testRerun(repo, rc.check.Flags, rc.check.Run, log)
 		if err != nil {
-			return nil, fmt.Errorf("%s on %s: %v", cmdline, rc.ref, err)
+			return nil, fmt.Errorf("%s on %s: %v", rc.check, rc.ref, err)
 		}
-		what := rc.what
-		if attempt > 1 {
-			what += " (second attempt: the first failed)"
-		}
-		summary := okLine(buf.String())
-		if rc.json {
-			summary = jsonSummary(buf.String())
-		}
+		summary := fmt.Sprintf("%s in %.0fs", count, time.Since(start).Seconds())
 		fmt.Fprintf(log, "pr-bench: %s\n", summary)
-		r.Race = append(r.Race, prRun{What: what, Commands: cmdline, Output: summary})
+		r.Race = append(r.Race, prRun{What: rc.what, Commands: rc.check.String(), Output: summary})
 	}
 	return r, nil
-}
-
-// goRetry runs the go command in dir, once more if it fails, as make test
-// does for upstream's suite: a few of upstream's tests are timing-sensitive
-// on a loaded 2-core machine. A failure is run again, never skipped. The
-// output of the attempt that counts is in buf; it returns that attempt.
-func goRetry(dir string, log io.Writer, buf *bytes.Buffer, quiet bool, args ...string) (int, error) {
-	var err error
-	for attempt := 1; attempt <= 2; attempt++ {
-		buf.Reset()
-		out := io.Writer(io.MultiWriter(buf, log))
-		if quiet {
-			out = buf
-		}
-		if err = goIn(dir, out, args...); err == nil {
-			return attempt, nil
-		}
-		fmt.Fprintf(log, "go %s failed; once more, as upstream has timing-sensitive tests\n", strings.Join(args, " "))
-		if quiet {
-			_, _ = log.Write(failedTests(buf.String()))
-		}
-	}
-	return 2, err
-}
-
-// failedTests are the lines of go test -json output that report a failure.
-func failedTests(out string) []byte {
-	var b bytes.Buffer
-	for _, line := range strings.Split(out, "\n") {
-		var e struct{ Action, Test string }
-		if json.Unmarshal([]byte(line), &e) == nil && e.Action == "fail" {
-			fmt.Fprintf(&b, "FAIL %s\n", e.Test)
-		}
-	}
-	return b.Bytes()
 }
 
 // benchstat writes files into dir and runs benchstat on them, in the order
@@ -293,37 +247,6 @@ func runIn(dir, bin string, args ...string) (string, error) {
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	return string(out), err
-}
-
-var okLinePattern = regexp.MustCompile(`(?m)^ok\s+\S+\s+\S+s\b.*$`)
-
-// okLine is go test's summary line of the package, with its time.
-func okLine(out string) string {
-	return strings.Join(strings.Fields(okLinePattern.FindString(out)), " ")
-}
-
-// jsonSummary is the package's result and time in go test -json output,
-// and its slowest top-level test.
-func jsonSummary(out string) string {
-	var pkg string
-	var pkgTime float64
-	slowest, slowestTime := "", -1.0
-	for _, line := range strings.Split(out, "\n") {
-		var e struct {
-			Action, Package, Test string
-			Elapsed               float64
-		}
-		if json.Unmarshal([]byte(line), &e) != nil || (e.Action != "pass" && e.Action != "fail") {
-			continue
-		}
-		switch {
-		case e.Test == "":
-			pkg, pkgTime = e.Action+" "+e.Package, e.Elapsed
-		case !strings.Contains(e.Test, "/") && e.Elapsed > slowestTime:
-			slowest, slowestTime = e.Test, e.Elapsed
-		}
-	}
-	return fmt.Sprintf("%s %.1fs; slowest: %s %.1fs", pkg, pkgTime, slowest, slowestTime)
 }
 
 // machine describes where the measurements ran.
