@@ -45,14 +45,23 @@ const (
 	// written as in the source ("p.metricsRegistry.UnregisterAll"), or that
 	// assigns the result of one ("err := broker.AsyncProduce(...)").
 	calls
+	// mentions: a simple statement (one without a block of its own: a
+	// call, an assignment, a declaration, a return...) in which the
+	// identifier or selector Name appears, written as in the source
+	// ("zstdDropFailed", "b.zstd.pool").
+	mentions
+	// ifWith: an if statement whose block holds, directly, a statement
+	// that Inner matches.
+	ifWith
 )
 
 // StmtMatch selects statements of a function body. Only statements that
 // stand in a statement list (a block or a case body) are candidates, since an
 // insertion before or after them must be a statement of its own.
 type StmtMatch struct {
-	Kind StmtKind
-	Name string
+	Kind  StmtKind
+	Name  string
+	Inner *StmtMatch // for ifWith
 }
 
 // AssignsTo matches an assignment to the expression lhs, e.g. "c.Producer.Timeout".
@@ -68,8 +77,20 @@ func IfMentions(name string) *StmtMatch { return &StmtMatch{Kind: ifMentions, Na
 // e.g. "p.registry.Close".
 func Calls(fn string) *StmtMatch { return &StmtMatch{Kind: calls, Name: fn} }
 
+// Mentions matches a simple statement (no block of its own) in which the
+// identifier or selector expr appears, e.g. "zstdDropFailed".
+func Mentions(expr string) *StmtMatch { return &StmtMatch{Kind: mentions, Name: expr} }
+
+// IfWith matches an if statement whose block holds a statement that inner
+// matches, e.g. IfWith(AssignsTo("pool")).
+func IfWith(inner *StmtMatch) *StmtMatch { return &StmtMatch{Kind: ifWith, Inner: inner} }
+
 func (m *StmtMatch) String() string {
 	switch m.Kind {
+	case mentions:
+		return "statement mentioning " + m.Name
+	case ifWith:
+		return "if statement with a " + m.Inner.String()
 	case assignsTo:
 		return "statement assigning to " + m.Name
 	case defines:
@@ -439,6 +460,35 @@ func (m *StmtMatch) matches(s ast.Stmt) bool {
 		}
 		call, ok := x.(*ast.CallExpr)
 		return ok && types.ExprString(call.Fun) == m.Name
+	case mentions:
+		switch s.(type) {
+		case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt, *ast.IncDecStmt, *ast.ReturnStmt, *ast.SendStmt, *ast.DeferStmt, *ast.GoStmt:
+		default:
+			return false
+		}
+		found := false
+		ast.Inspect(s, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false // a block of its own
+			case *ast.Ident, *ast.SelectorExpr:
+				if types.ExprString(n.(ast.Expr)) == m.Name {
+					found = true
+				}
+			}
+			return !found
+		})
+		return found
+	case ifWith:
+		is, ok := s.(*ast.IfStmt)
+		if !ok || m.Inner == nil {
+			return false
+		}
+		for _, inner := range is.Body.List {
+			if m.Inner.matches(inner) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -150,3 +150,75 @@ func f() {
 		}
 	}
 }
+
+// TestMentionsAndIfWith takes out statements that AssignsTo, Calls and
+// IfMentions cannot tell apart: ifs of the same condition, told apart by
+// their blocks, and calls of the same method, told apart by an argument.
+func TestMentionsAndIfWith(t *testing.T) {
+	src := `package up
+
+func compress(b *batch) error {
+	pool := defaultPool()
+	var l lease
+	// The batch's own pool.
+	if b.own != nil {
+		pool = b.own.pool
+	}
+	if b.own != nil {
+		l.metrics = b.own.metrics
+	}
+	if !done {
+		l.metrics.drop(dropFailed)
+		l.enc = nil
+	}
+	if full {
+		l.metrics.drop(dropIdleLimit)
+		return nil
+	}
+	defer func() { l.metrics.drop(dropDeferred) }()
+	return pool.use(&l)
+}
+`
+	parts := []prPart{
+		{File: "c.go", Anchor: Anchor{Func: "compress", Stmt: IfWith(AssignsTo("pool"))}},
+		{File: "c.go", Anchor: Anchor{Func: "compress", Stmt: IfWith(AssignsTo("l.metrics"))}},
+		{File: "c.go", Anchor: Anchor{Func: "compress", Stmt: Mentions("dropFailed")}},
+		{File: "c.go", Anchor: Anchor{Func: "compress", Stmt: Mentions("dropIdleLimit")}},
+	}
+	out, err := removeParts("c.go", []byte(src), parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `package up
+
+func compress(b *batch) error {
+	pool := defaultPool()
+	var l lease
+	if !done {
+		l.enc = nil
+	}
+	if full {
+		return nil
+	}
+	defer func() { l.metrics.drop(dropDeferred) }()
+	return pool.use(&l)
+}
+`
+	if string(out) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+	for _, tc := range []struct {
+		m    *StmtMatch
+		want string
+	}{
+		{Mentions("b.own"), "statement mentioning b.own found 2 times"},  // the assignments in the ifs, not the ifs
+		{Mentions("dropDeferred"), "the anchor does not start its line"}, // the call in the func literal, not the defer
+		{IfWith(Calls("l.metrics.drop")), "if statement with a call of l.metrics.drop found 2 times"},
+		{IfMentions("own"), "if statement whose condition mentions own found 2 times"},
+	} {
+		_, err := removeParts("c.go", []byte(src), []prPart{{File: "c.go", Anchor: Anchor{Func: "compress", Stmt: tc.m}}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.m, err, tc.want)
+		}
+	}
+}
