@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -92,7 +93,11 @@ func removeParts(name string, src []byte, parts []prPart) ([]byte, error) {
 		if p.Earlier != "" {
 			text = wholeLines(p.Earlier)
 		}
-		out = append(append(append([]byte(nil), out[:at.start]...), text...), out[at.end:]...)
+		before, after := out[:at.start], out[at.end:]
+		if text == "" {
+			before, after = tidyGap(before, after)
+		}
+		out = append(append(append([]byte(nil), before...), text...), after...)
 	}
 	out, err := dropUnusedImports(name, out)
 	if err != nil {
@@ -103,6 +108,34 @@ func removeParts(name string, src []byte, parts []prPart) ([]byte, error) {
 		return nil, fmt.Errorf("%s does not format once %d parts are taken out: %v", name, len(parts), err)
 	}
 	return formatted, nil
+}
+
+// tidyGap joins the text before and after lines taken out without leaving
+// a blank line that gofmt keeps but would not have been written: one that
+// now opens or closes a block, a struct or a group.
+func tidyGap(before, after []byte) ([]byte, []byte) {
+	lastLine := before
+	if i := bytes.LastIndexByte(bytes.TrimSuffix(before, []byte("\n")), '\n'); i >= 0 {
+		lastLine = before[i+1:]
+	}
+	nextLine := after
+	if i := bytes.IndexByte(after, '\n'); i >= 0 {
+		nextLine = after[:i]
+	}
+	next := bytes.TrimSpace(nextLine)
+	switch {
+	case bytes.HasSuffix(before, []byte("\n\n")) && (bytes.HasPrefix(next, []byte("}")) || bytes.HasPrefix(next, []byte(")"))):
+		before = before[:len(before)-1]
+	case len(next) == 0 && len(after) > len(nextLine) && opens(lastLine):
+		after = after[len(nextLine)+1:]
+	}
+	return before, after
+}
+
+// opens reports whether a line ends by opening a block or a group.
+func opens(line []byte) bool {
+	l := bytes.TrimSpace(line)
+	return bytes.HasSuffix(l, []byte("{")) || bytes.HasSuffix(l, []byte("("))
 }
 
 // dropUnusedImports removes the imports whose package name no selector of

@@ -222,3 +222,48 @@ func compress(b *batch) error {
 		}
 	}
 }
+
+// TestRemovePartsLeavesNoStrayBlankLine takes out the last field of a
+// struct after a blank line, the first statement of a block before one and
+// the last after one: no blank line is left against the braces.
+func TestRemovePartsLeavesNoStrayBlankLine(t *testing.T) {
+	src := `package up
+
+type lease struct {
+	enc int
+
+	// metrics is a later step's.
+	metrics *int
+}
+
+func f() int {
+	// a later step's.
+	n := 1
+
+	return n
+}
+
+func g(n int) {
+	n = 2
+
+	// a later step's.
+	use(n)
+}
+`
+	for _, tc := range []struct {
+		a    Anchor
+		want string
+	}{
+		{Anchor{Type: "lease", Field: []string{"metrics"}}, "type lease struct {\n\tenc int\n}\n"},
+		{Anchor{Func: "f", Stmt: Defines("n")}, "func f() int {\n\treturn n\n}\n"},
+		{Anchor{Func: "g", Stmt: Calls("use")}, "func g(n int) {\n\tn = 2\n}\n"},
+	} {
+		out, err := removeParts("l.go", []byte(src), []prPart{{File: "l.go", Anchor: tc.a}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), tc.want) {
+			t.Errorf("%s taken out:\n%s\nwant %q", tc.a, out, tc.want)
+		}
+	}
+}

@@ -32,8 +32,7 @@ type Problem struct {
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
 
 // Skipped are Markdown files not checked, with the reason.
-var Skipped = map[string]string{
-}
+var Skipped = map[string]string{}
 
 // skippedDirs hold Markdown files that are not this repository's documents:
 // templates rendered into other trees.
