@@ -43,6 +43,10 @@ type zstdEncoderPool struct {
 	refs int // open producers using the pool; guarded by zstdPools.mu
 }
 
+// zstdWaiterChans recycles the waiters' channels, so that a wait
+// allocates nothing.
+var zstdWaiterChans sync.Pool
+
 // zstdLease is an encoder lent for one compression, with what release
 // needs to take it back.
 type zstdLease struct {
@@ -116,11 +120,15 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 		}
 		return p.build(l)
 	}
-	ready := make(chan *zstd.Encoder, 1)
+	ready, _ := zstdWaiterChans.Get().(chan *zstd.Encoder)
+	if ready == nil {
+		ready = make(chan *zstd.Encoder, 1)
+	}
 	p.waiters = append(p.waiters, ready)
 	p.mu.Unlock()
 	start := time.Now()
 	l.enc, l.pooled = <-ready, true
+	zstdWaiterChans.Put(ready) // empty again: each waiter is handed one encoder
 	l.metrics.waited(time.Since(start))
 	if l.enc == nil {
 		return p.build(l)
