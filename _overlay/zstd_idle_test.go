@@ -93,8 +93,9 @@ func TestZstdIdleReleasedByAge(t *testing.T) {
 		if _, idle, _ := p.counts(); idle != 0 {
 			t.Fatalf("%d encoders idle a quarter after the last expired", idle)
 		}
-		if got := zstdDroppedIdleTime.Count() - before; got != 2 {
-			t.Errorf("zstd-encoders-dropped-idle-time grew by %d, want 2", got)
+		// The counter is the process's: other pools may drop theirs meanwhile.
+		if got := zstdDroppedIdleTime.Count() - before; got < 2 {
+			t.Errorf("zstd-encoders-dropped-idle-time grew by %d, want at least this pool's 2", got)
 		}
 		if timerArmed(p) {
 			t.Error("the idle timer is armed in a pool that keeps no idle encoder")
