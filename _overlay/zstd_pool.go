@@ -21,8 +21,8 @@ import (
 // compresses back to back cannot take its encoder straight back while
 // others wait.
 type zstdEncoderPool struct {
-	key  zstdPoolKey
 	opts []zstd.EOption
+	key  zstdPoolKey
 
 	mu      sync.Mutex
 	lent    int                  // encoders lent within the bound, or being built
@@ -59,7 +59,11 @@ type zstdLease struct {
 }
 
 func newZstdEncoderPool(key zstdPoolKey) *zstdEncoderPool {
-	return &zstdEncoderPool{key: key, opts: key.encoderOptions()}
+	p := &zstdEncoderPool{opts: key.encoderOptions()}
+	// The key holds the limits of a producer's pool, and finds it again in
+	// zstdPools.
+	p.key = key
+	return p
 }
 
 // bound is how many encoders the pool lends at once: GOMAXPROCS, which
