@@ -278,7 +278,7 @@ func TestCheckPR(t *testing.T) {
 	if err := checkPR(o, s, &log); err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
-	for _, want := range []string{"the series applies to example.com/up@v1.2.3: 2 commits", "1/2 feat(up): add the field: build, vet, test ok", "2/2 perf(up): check the field: build, vet, test ok"} {
+	for _, want := range []string{"the series applies to example.com/up@v1.2.3: 2 commits", "1/2 feat(up): add the field: build, vet ok; tests ", "2/2 perf(up): check the field: build, vet ok; tests "} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}
