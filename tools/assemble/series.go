@@ -10,56 +10,187 @@ package main
 // Step IDs, used by Edit.Step.
 const (
 	stepPool    = "pool"
-	stepConfig  = stepPool
-	stepMetrics = stepPool
-	stepIdle    = stepPool
-	stepBuffers = stepPool
+	stepConfig  = "config"
+	stepMetrics = "metrics"
+	stepWindow  = "window"
+	stepIdle    = "idle"
+	stepBuffers = "buffers"
 	stepDecoder = "decoder"
 	stepFork    = "fork"
 )
+
+// part is a piece of an overlay file a step adds, named by anchor.
+func part(file string, a Anchor) prPart { return prPart{File: file, Anchor: a} }
+
+// stmt names a statement of a function.
+func stmt(fn string, m *StmtMatch) Anchor { return Anchor{Func: fn, Stmt: m} }
+
+// field names a field of a struct type.
+func field(typ string, path ...string) Anchor { return Anchor{Type: typ, Field: path} }
 
 // prSteps are the pull requests, in order, and the slots.
 var prSteps = []prStep{
 	{
 		ID:      stepPool,
 		Slug:    "bound-encoders",
-		Subject: "perf(zstd): bound the encoders in use with a shared, lazily built pool",
+		Subject: "perf(zstd): bound the encoders in use at GOMAXPROCS",
 		Body: `The encoder cache keeps up to GOMAXPROCS idle encoders per level but does
-not bound the encoders in use: when more goroutines compress at once than
-encoders are idle, each of them builds one (#2965).`,
-		Overlay: []string{
-			"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_metrics.go", "zstd_reaper.go",
-			"zstd_producer.go", "zstd_compressor.go", "zstd_config.go", "zstd_batch.go", "zstd_buffers.go",
-		},
-		API: []string{"Config.Producer.Zstd", "ZstdEncoderPoolConfig", "ZstdEncoderPoolConfig.MaxIdleEncoders",
-			"ZstdEncoderPoolConfig.MaxIdleTime", "ZstdEncoderPoolConfig.MaxInUseEncoders"},
-		Bench: prBench{Regexp: "BenchmarkZstdMemoryConsumption"},
-		Why:   "the bound, the knobs, the metrics, idle release and pooled buffers, before the stack is cut",
+not bound the encoders in use: a compression that finds none idle builds
+one, and one returned to a full cache is dropped. A process with many
+producers compresses from many more goroutines than it has CPUs, so it
+builds and collects encoders as it compresses (#2965).
+
+Compressions now take encoders from a pool per klauspost encoder level,
+which lends at most GOMAXPROCS at a time, following GOMAXPROCS as the
+runtime changes it. Encoders are built lazily and reused; a compression
+that finds every encoder lent waits for one, in arrival order. Nothing
+changes in the API.
+
+Because a compression may now wait, producers compress a request's zstd
+batches before Broker.AsyncProduce takes the broker's lock: a wait holds
+up that producer's requests only. Compressions that still run under the
+lock never wait: they use an idle encoder, the pool's spare, or one built
+for them alone, as before.`,
+		Overlay: []string{"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go"},
+		Bench:   prBench{Suite: true},
+		Why:     "the encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock; no new API",
 	},
 	{
-		ID:         stepDecoder,
-		Slug:       "decode-what-frames-hold",
-		Subject:    "fix(zstd): decode what a frame holds, not what it claims",
-		OnUpstream: true,
-		Overlay:    []string{"zstd_decoder.go", "batch_decompression.go"},
-		API: []string{"BatchDecompressionError", "BatchDecompressionError.Codec", "BatchDecompressionError.Err", "BatchDecompressionError.Error",
-			"BatchDecompressionError.FirstOffset", "BatchDecompressionError.LastOffset", "BatchDecompressionError.Unwrap", "ErrMalformedZstdFrame",
-			"FetchResponseBlock.DecompressionErr"},
-		Why: "the decoders, independent of the encoder pool",
+		ID:      stepConfig,
+		Slug:    "zstd-limits",
+		Subject: "feat(config): add Producer.Zstd limits for the encoder pools",
+		Body: `Config.Producer.Zstd sets a producer's MaxInUseEncoders and
+MaxIdleEncoders; 0, the default of both, keeps the bound at GOMAXPROCS.
+Producers configured alike share one pool and one bound, however many
+there are; a producer holds its pool from its start to its close.
+Config.Validate rejects negative limits and limits above 65536.`,
+		Overlay: []string{"zstd_config.go", "zstd_compressor.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "refs")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).bound", IfMentions("maxInUse"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", IfMentions("maxIdle"))),
+			part("zstd_pool_key.go", field("zstdPoolKey", "maxInUse")),
+			part("zstd_pool_key.go", field("zstdPoolKey", "maxIdle")),
+			part("zstd_pool_key.go", Anchor{Decl: "zstdProducerPoolKey"}),
+			part("zstd_producer.go", stmt("compressZstdBatch", IfWith(AssignsTo("pool")))),
+		},
+		API: []string{"Config.Producer.Zstd", "ZstdEncoderPoolConfig", "ZstdEncoderPoolConfig.MaxIdleEncoders", "ZstdEncoderPoolConfig.MaxInUseEncoders"},
+		Why: "the bound and the idle limit as producer configuration, for the processes the defaults do not fit",
+	},
+	{
+		ID:      stepMetrics,
+		Slug:    "zstd-metrics",
+		Subject: "feat(metrics): report zstd encoders built, dropped and waits",
+		Body: `A producer registers zstd-encoders-created, the encoders dropped by
+reason and zstd-encoder-wait-time-in-ms through its cleanup registry, as
+its other metrics, with the process's zstd-encoders-in-use and
+zstd-encoders-idle gauges; they are listed in the package documentation.
+They tell an operator whether the limits matter: encoders built after
+warm-up mean the idle limit is too low, waits that the bound is.`,
+		Overlay: []string{"zstd_metrics.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdLease", "metrics")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Defines("start"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Calls("l.metrics.waited"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", Calls("l.metrics.built"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Mentions("zstdDropFailed"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Mentions("zstdDropIdleLimit"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropGOMAXPROCS"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropIdleLimit"))),
+			part("zstd_compressor.go", field("zstdCompressor", "metrics")),
+			part("zstd_producer.go", stmt("compressZstdBatch", IfWith(AssignsTo("l.metrics")))),
+		},
+		Why: "the metrics that tell whether a limit matters, named and registered as the producer's others",
+	},
+	{
+		ID:      stepWindow,
+		Slug:    "zstd-windows",
+		Subject: "perf(zstd): size encoder windows to Producer.MaxMessageBytes",
+		Body: `Encoders had klauspost/compress's default 8 MiB window and buffers to
+match, whatever the batch. A batch is bounded by Producer.MaxMessageBytes,
+and zstd gains nothing from a window larger than its input: encoders now
+take the smallest power of two that holds MaxMessageBytes (64 KiB to
+8 MiB) and the lower-memory mode. A batch within the window compresses to
+the same bytes as before.`,
+		Overlay: []string{"zstd_window.go"},
+		Parts: []prPart{
+			part("zstd_pool_key.go", field("zstdPoolKey", "window")),
+			part("zstd_pool_key.go", stmt("zstdDefaultPoolKey", AssignsTo("k.window"))),
+			part("zstd_pool_key.go", stmt("zstdProducerPoolKey", AssignsTo("k.window"))),
+			part("zstd_pool_key.go", stmt("(zstdPoolKey).encoderOptions", AssignsTo("opts"))),
+		},
+		Why: "less memory per encoder for the same bytes",
+	},
+	{
+		ID:      stepIdle,
+		Slug:    "zstd-idle-release",
+		Subject: "feat(zstd): release encoders that stay idle",
+		Body: `An encoder that no compression needed for Producer.Zstd.MaxIdleTime
+(one minute by default) is dropped, so that a process whose load falls
+gives the memory back; the bound does not change. A timer runs only while
+a pool keeps idle encoders. A pool no producer uses is freed once its idle
+encoders are gone.`,
+		Overlay: []string{"zstd_idle.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "idleSince")),
+			part("zstd_pool.go", field("zstdEncoderPool", "spareSince")),
+			part("zstd_pool.go", field("zstdEncoderPool", "idleTimer")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", AssignsTo("p.idleSince"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", AssignsTo("p.spareSince"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Calls("p.startIdleTimerLocked"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", AssignsTo("p.idleSince"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Calls("p.startIdleTimerLocked"))),
+			part("zstd_pool_key.go", field("zstdPoolKey", "idleTime")),
+			part("zstd_pool_key.go", stmt("zstdDefaultPoolKey", AssignsTo("k.idleTime"))),
+			part("zstd_pool_key.go", stmt("zstdProducerPoolKey", AssignsTo("k.idleTime"))),
+			part("zstd_config.go", field("ZstdEncoderPoolConfig", "MaxIdleTime")),
+			part("zstd_config.go", stmt("(*ZstdEncoderPoolConfig).validate", IfMentions("MaxIdleTime"))),
+			part("zstd_compressor.go", stmt("releaseZstdPool", IfMentions("keepsIdle"))),
+			part("zstd_metrics.go", stmt("(*zstdCompressor).registerMetrics", Mentions("zstdDroppedIdleTime"))),
+		},
+		API: []string{"ZstdEncoderPoolConfig.MaxIdleTime"},
+		Why: "gives idle memory back; without it a pool keeps up to its bound of idle encoders, as the cache kept GOMAXPROCS",
+	},
+	{
+		ID:      stepBuffers,
+		Slug:    "zstd-pooled-buffers",
+		Subject: "perf(producer): compress zstd batches into pooled buffers",
+		Body: `A producer's zstd batch is encoded and compressed into buffers from
+sync.Pools in power-of-two size classes, instead of two buffers of its
+size allocated per batch; the compressed bytes go back once the request
+carrying them has been encoded, and a request encoded again compresses
+again.`,
+		Overlay: []string{"zstd_buffers.go", "zstd_batch.go"},
+		Parts: []prPart{
+			part("zstd_producer.go", stmt("compressZstdBatch", IfWith(Calls("compressZstdBatchBuffers")))),
+		},
+		Why: "fewer allocations per batch; independent of the pool's limits",
+	},
+	{
+		ID:   stepDecoder,
+		Slot: true,
+		Overlay: []string{
+			"zstd_decoder.go", "batch_decompression.go", "zstd_decoder_test.go", "batch_decompression_test.go",
+		},
+		Why: "the decoders that allocate what a zstd frame holds rather than what it claims, and the consumer that " +
+			"reports and skips a batch it cannot decompress: independent of the encoders and with API of their own " +
+			"(ErrMalformedZstdFrame, BatchDecompressionError, FetchResponseBlock.DecompressionErr), they are a pull " +
+			"request of their own on upstream, not yet offered",
 	},
 	{
 		ID:   stepFork,
 		Slot: true,
 		Overlay: []string{
 			"zstd_poison_on.go", "zstd_poison_off.go", "zstd_poison_test.go",
-			"batch_decompression_test.go", "zstd_bench_test.go", "zstd_buffers_test.go", "zstd_compressor_test.go",
-			"zstd_cputime_other_test.go", "zstd_cputime_unix_test.go", "zstd_decoder_test.go", "zstd_encoder_test.go",
-			"zstd_helpers_test.go", "zstd_norace_test.go", "zstd_pool_test.go", "zstd_race_test.go",
-			"zstd_reaper_test.go", "zstd_roundtrip_test.go",
+			"zstd_bench_test.go", "zstd_buffers_test.go", "zstd_compressor_test.go",
+			"zstd_cputime_other_test.go", "zstd_cputime_unix_test.go", "zstd_encoder_test.go",
+			"zstd_helpers_test.go", "zstd_idle_test.go", "zstd_norace_test.go", "zstd_pool_test.go", "zstd_race_test.go",
+			"zstd_roundtrip_test.go",
 		},
 		Parts: []prPart{
-			{File: "zstd_buffers.go", Anchor: Anchor{Func: "putZstdBuffer", Stmt: IfMentions("zstdPoisonBuffers")}},
+			part("zstd_buffers.go", stmt("putZstdBuffer", IfMentions("zstdPoisonBuffers"))),
 		},
-		Why: "the fork's own tests, and the zstdpoison build tag that overwrites released buffers in them",
+		Why: "the fork's own tests and benchmarks (models of upstream's encoder cache, machine-sized stress runs), " +
+			"and the zstdpoison build tag that overwrites released buffers in them",
 	},
 }

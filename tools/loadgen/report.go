@@ -57,8 +57,8 @@ type report struct {
 	// Pool metrics: nil when the Sarama in use does not publish them.
 	EncodersCreated *int64   `json:"encoders_created"`
 	EncoderWaits    *int64   `json:"encoder_waits"`
-	WaitMeanMicros  *float64 `json:"encoder_wait_mean_us"`
-	WaitP99Micros   *float64 `json:"encoder_wait_p99_us"`
+	WaitMeanMillis  *float64 `json:"encoder_wait_mean_ms"`
+	WaitP99Millis   *float64 `json:"encoder_wait_p99_ms"`
 	EncodersIdle    *int64   `json:"encoders_held_idle"` // lent or idle at the end of the idle phase
 
 	SampleRatio float64 `json:"ratio_sample"`
@@ -122,8 +122,8 @@ func (r *report) setProduce(res *workload.Result) {
 		r.AllocPerMsg = float64(rt.TotalAlloc) / float64(res.Messages)
 	}
 	if p := res.Pool; p.Present > 0 {
-		created, waits, mean, p99 := p.EncodersCreate, p.Waits, p.WaitMeanMicros(), p.WaitP99
-		r.EncodersCreated, r.EncoderWaits, r.WaitMeanMicros, r.WaitP99Micros = &created, &waits, &mean, &p99
+		created, waits, mean, p99 := p.EncodersCreate, p.Waits, p.WaitMeanMillis(), p.WaitP99
+		r.EncodersCreated, r.EncoderWaits, r.WaitMeanMillis, r.WaitP99Millis = &created, &waits, &mean, &p99
 	}
 }
 
@@ -163,8 +163,8 @@ func (r *report) writeTable(w io.Writer) {
 			float64(*r.IdleHeap)/1e6, *r.IdleWait, float64(*r.IdleHeapGrowth)/1e6, float64(r.BaseHeap)/1e6)
 	}
 	if r.EncodersCreated != nil {
-		row("zstd encoders", "%d created (all producers), %d waits, mean %.0f us, p99 <= %.0f us",
-			*r.EncodersCreated, *r.EncoderWaits, *r.WaitMeanMicros, *r.WaitP99Micros)
+		row("zstd encoders", "%d created (all producers), %d waits, mean %.1f ms, p99 <= %.0f ms",
+			*r.EncodersCreated, *r.EncoderWaits, *r.WaitMeanMillis, *r.WaitP99Millis)
 		if r.EncodersIdle != nil {
 			row("", "%d held after the idle phase", *r.EncodersIdle)
 		}

@@ -30,7 +30,7 @@ var figures = []figure{
 	{"encoders_created", "zstd encoders created", "", 1, "lower"},
 	{"encoders_held_idle", "zstd encoders held after the idle wait", "", 1, "lower"},
 	{"encoder_waits", "compressions that waited for an encoder", "", 1, "lower"},
-	{"encoder_wait_mean_us", "mean wait of those", "µs", 1, "lower"},
+	{"encoder_wait_mean_ms", "mean wait of those", "ms", 1, "lower"},
 	{"batch_uncompressed_bytes", "batch size, uncompressed", "KiB", 1024, "higher"},
 	{"ratio_batches", "compression ratio", "x", 1, "higher"},
 }
