@@ -74,13 +74,6 @@ func drainZstdPool(p *zstdEncoderPool) {
 	p.freeIfUnused()
 }
 
-// counts returns the pool's encoders lent and idle, and its waiters.
-func (p *zstdEncoderPool) counts() (lent, idle, waiters int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lent, len(p.idle), len(p.waiters)
-}
-
 // zstdPoolCount is how many producers' pools exist.
 func zstdPoolCount() int {
 	zstdPools.mu.Lock()

@@ -8,18 +8,14 @@ import (
 )
 
 // zstdEncoderPool lends the zstd encoders of one key: at most bound() at a
-// time, built only when none is idle, and kept for reuse when they come
-// back.
+// time, built only when none is idle, and kept for reuse.
 //
 // One mutex guards it. Idle encoders are a stack: the one returned last is
-// lent first, so that a light load keeps reusing the same few. A caller
-// that finds bound() encoders lent joins a queue of waiters, each parked on
-// a channel of its own, and is served in arrival order: a returning caller
-// hands its encoder to the longest waiter, or, if the encoder is gone (its
-// compression panicked, or it could not be built), a nil permit to build
-// one. A wait so lasts as long as the queue ahead of it, and a caller that
-// compresses back to back cannot take its encoder straight back while
-// others wait.
+// lent first. A caller that finds bound() encoders lent waits on a channel
+// of its own, in a queue: a returning caller hands its encoder to the
+// longest waiter, or, if the encoder is gone (a panic, a failed build), a
+// nil permit to build one. A caller compressing back to back so cannot take
+// its encoder straight back while others wait.
 type zstdEncoderPool struct {
 	opts []zstd.EOption
 	key  zstdPoolKey
@@ -43,8 +39,7 @@ type zstdEncoderPool struct {
 	refs int // open producers using the pool; guarded by zstdPools.mu
 }
 
-// zstdWaiterChans recycles the waiters' channels, so that a wait
-// allocates nothing.
+// zstdWaiterChans recycles the waiters' channels: a wait allocates nothing.
 var zstdWaiterChans sync.Pool
 
 // zstdLease is an encoder lent for one compression, with what release
@@ -66,10 +61,9 @@ func newZstdEncoderPool(key zstdPoolKey) *zstdEncoderPool {
 	return p
 }
 
-// bound is how many encoders the pool lends at once: GOMAXPROCS, which
-// follows the CPUs the process may use, as compression is CPU bound and
-// more encoders would add memory, not throughput. fresh rereads a stale
-// GOMAXPROCS (see zstdGOMAXPROCS).
+// bound is how many encoders the pool lends at once: GOMAXPROCS (fresh: see
+// zstdGOMAXPROCS), as compression is CPU bound and more encoders would add
+// memory, not throughput.
 func (p *zstdEncoderPool) bound(fresh bool) int {
 	// A fixed Producer.Zstd.MaxInUseEncoders instead.
 	if p.key.maxInUse > 0 {
@@ -95,10 +89,9 @@ func (p *zstdEncoderPool) compress(dst, src []byte, wait bool) ([]byte, error) {
 // acquire lends l an encoder: the idle one returned last, or a new one if
 // fewer than bound() are lent. Otherwise, with wait, it waits for one.
 // Without wait (compressions under a broker's lock, which must not wait
-// for encoders that other producers hold), it lends the pool's spare,
-// outside the bound, built the first time; or, if another compression has
-// the spare, an encoder built for this compression alone, as the encoder
-// cache did whenever it was empty.
+// for encoders that other producers hold), it lends an encoder outside the
+// bound, built for this compression, as the encoder cache did whenever it
+// was empty.
 func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
@@ -117,11 +110,12 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 		return p.build(l)
 	}
 	if !wait {
-		l.enc, p.spare = p.spare, nil
-		p.mu.Unlock()
-		if l.enc != nil {
+		// The pool's spare, if it keeps one, saves the build (zstd_spare.go).
+		if l.enc, p.spare = p.spare, nil; l.enc != nil {
+			p.mu.Unlock()
 			return nil
 		}
+		p.mu.Unlock()
 		return p.build(l)
 	}
 	ready, _ := zstdWaiterChans.Get().(chan *zstd.Encoder)
@@ -157,10 +151,9 @@ func (p *zstdEncoderPool) build(l *zstdLease) error {
 	return nil
 }
 
-// release takes back the encoder of l once its compression is over. done
-// is false if the compression did not finish (a panic): the encoder may be
-// half-way through a frame and is dropped. An encoder from outside the
-// bound becomes the spare if the pool has none, and is dropped otherwise.
+// release takes back the encoder of l once its compression is over; done
+// false (a panic) drops it, as it may be half-way through a frame. An
+// encoder from outside the bound is not kept among the idle ones.
 func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 	if !done {
 		l.metrics.drop(zstdDropFailed)
@@ -168,26 +161,16 @@ func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if l.pooled {
-		p.putLocked(l)
+	if !l.pooled {
+		p.keepSpareLocked(l)
 		return
 	}
-	if l.enc == nil {
-		return
-	}
-	if p.spare != nil {
-		l.metrics.drop(zstdDropIdleLimit)
-		return
-	}
-	p.spare = l.enc
-	p.spareSince = time.Now()
-	p.startIdleTimerLocked()
+	p.putLocked(l)
 }
 
 // putLocked takes back an encoder lent within the bound, or with l.enc nil
-// the permit of one that is gone. The longest waiter gets it, unless the
-// bound shrank below the encoders lent; otherwise the encoder is kept idle
-// if the pool has room for it. p.mu must be held.
+// the permit of one that is gone: to the longest waiter, unless the bound
+// shrank, else kept idle if there is room. p.mu must be held.
 func (p *zstdEncoderPool) putLocked(l *zstdLease) {
 	bound := p.bound(false)
 	if len(p.waiters) > 0 && p.lent <= bound {

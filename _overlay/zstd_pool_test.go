@@ -5,26 +5,12 @@ package sarama
 import (
 	"bytes"
 	"runtime"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
-
-// zstdEventually polls cond until it holds. The deadline only turns a hang
-// into a failure: no test asserts how long anything takes.
-func zstdEventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
 
 // TestZstdPoolInvariants hammers pools from many goroutines and checks,
 // from inside every compression, that the bound holds, that no encoder is
@@ -112,31 +98,6 @@ func TestZstdPoolBuildsLazily(t *testing.T) {
 	}
 }
 
-// TestZstdPoolServesWaitersInOrder queues waiters one after the other
-// behind the only encoder: they get it in the order they came.
-func TestZstdPoolServesWaitersInOrder(t *testing.T) {
-	p := newZstdEncoderPool(zstdTestKey(1, 0, 1))
-	held := p.get(t, nil)
-	var mu sync.Mutex
-	var served []int
-	var wg sync.WaitGroup
-	for i := range 5 {
-		wg.Go(func() {
-			l := p.get(t, nil)
-			mu.Lock()
-			served = append(served, i)
-			mu.Unlock()
-			p.release(l, true)
-		})
-		zstdEventually(t, "the waiter to queue", func() bool { _, _, w := p.counts(); return w == i+1 })
-	}
-	p.release(held, true)
-	wg.Wait()
-	if want := []int{0, 1, 2, 3, 4}; !slices.Equal(served, want) {
-		t.Errorf("waiters served in the order %v, want %v", served, want)
-	}
-}
-
 // TestZstdPoolWaiterNotStarved checks that a caller that holds the only
 // encoder nearly all the time, returning and retaking it between
 // compressions, cannot keep a waiter out: the waiter, parked first, gets
@@ -213,12 +174,12 @@ func TestZstdPoolPanicDropsEncoder(t *testing.T) {
 	}
 }
 
-// TestZstdPoolNoWaitUsesASpare checks the path of compressions under a
+// TestZstdPoolNoWaitCounted checks the path of compressions under a
 // broker's lock: with every encoder lent it builds one outside the bound
 // instead of waiting and keeps it as the pool's spare, which serves the
 // next such compression; one that finds the spare taken builds one more,
 // dropped after.
-func TestZstdPoolNoWaitUsesASpare(t *testing.T) {
+func TestZstdPoolNoWaitCounted(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 0, 1))
 	m, registry := newTestZstdMetrics()
 	held := p.get(t, m)
@@ -392,11 +353,11 @@ func TestZstdWindow(t *testing.T) {
 	}
 }
 
-// TestZstdPoolFollowsGOMAXPROCS changes GOMAXPROCS under a pool with the
+// TestZstdPoolGOMAXPROCSDropsCounted changes GOMAXPROCS under a pool with the
 // default bound: the bound grows at once for new callers, and when it
 // shrinks, the encoder above it is dropped as it comes back, not taken
 // from its caller.
-func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
+func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
 	refresh := func() {
 		zstdProcs.read.Store(0)
 		zstdGOMAXPROCS(true)

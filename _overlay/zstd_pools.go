@@ -7,9 +7,8 @@ import (
 	"time"
 )
 
-// zstdDefaultPools holds the default pool of each encoder level (see
-// zstdDefaultPoolKey), made on first use and kept for the life of the
-// process, as the encoder cache was: four at most.
+// zstdDefaultPools holds the default pool of each encoder level, made on
+// first use and kept, as the encoder cache was: four at most.
 var zstdDefaultPools sync.Map // zstd.EncoderLevel -> *zstdEncoderPool
 
 // zstdDefaultPool returns the default pool of a compression level.
@@ -22,9 +21,8 @@ func zstdDefaultPool(level int) *zstdEncoderPool {
 	return p.(*zstdEncoderPool)
 }
 
-// zstdProcs caches runtime.GOMAXPROCS(0), which takes the scheduler's lock,
-// for the pools whose bound follows it. Since Go 1.25 the runtime changes
-// GOMAXPROCS while a process runs, when its CPU limit changes.
+// zstdProcs caches runtime.GOMAXPROCS(0), which takes the scheduler's lock.
+// Since Go 1.25 the runtime changes it as the process's CPU limit changes.
 var zstdProcs struct {
 	n    atomic.Int64
 	read atomic.Int64 // when n was read, in Unix nanoseconds
@@ -32,9 +30,8 @@ var zstdProcs struct {
 
 const zstdProcsMaxAge = 100 * time.Millisecond
 
-// zstdGOMAXPROCS returns the cached GOMAXPROCS. With fresh, it reads it
-// again if the cached value is older than zstdProcsMaxAge: callers that
-// find no idle encoder, about to build one or wait, set it.
+// zstdGOMAXPROCS returns the cached GOMAXPROCS; with fresh (callers about to
+// build an encoder or wait), read again if older than zstdProcsMaxAge.
 func zstdGOMAXPROCS(fresh bool) int {
 	n := zstdProcs.n.Load()
 	if n > 0 && !fresh {

@@ -1,14 +1,10 @@
 package sarama
 
-// compressZstdBatches compresses the zstd record batches of a produce
-// request that a producer built, before the request is sent. Encoding a
-// request holds its broker's lock, and a compression may wait for an
-// encoder that other compressions of the process hold; done here, the wait
-// holds up this producer's requests to that broker only, not the metadata,
-// fetch or transaction requests that share the connection. A batch keeps
-// its compressed records, which the request's encoding then uses. A batch
-// that fails here stays uncompressed: encoding the request tries again,
-// without waiting, and reports the error.
+// compressZstdBatches compresses a producer's request's zstd batches
+// before Broker.AsyncProduce takes the broker's lock to encode it: a wait
+// for an encoder then holds up no other request on the connection. The
+// encoding uses the compressed records; a batch that failed here is
+// compressed there again, without waiting, and reports the error.
 func compressZstdBatches(req *ProduceRequest) {
 	for _, partitions := range req.records {
 		for _, records := range partitions {
@@ -19,9 +15,8 @@ func compressZstdBatches(req *ProduceRequest) {
 	}
 }
 
-// compressZstdBatch encodes a batch's records and compresses them with an
-// encoder of the default pool of its level, waiting for one if wait is set
-// (see zstdEncoderPool.acquire).
+// compressZstdBatch encodes a batch's records and compresses them with its
+// level's default pool, waiting for an encoder if wait is set.
 func compressZstdBatch(b *RecordBatch, wait bool) error {
 	pool := zstdDefaultPool(b.CompressionLevel)
 	// A producer's batch, with the pool of the producer's settings.

@@ -77,11 +77,8 @@ var edits = []Edit{
 		UpstreamSHA256: "00b5027f7a60148ad66a1a09ff121cb25c0671244bedb52bbd7aa7cd689a85ff",
 		Why:            "compress with an encoder of the level's pool, without waiting: this runs under the broker's lock",
 		Step:           stepPool,
-		Code: `// zstdCompress compresses src, appending to dst, for compressions that come
-// without a producer: batches that applications or tests build and send
-// with Broker.Produce, legacy message sets. They use the pool of the level
-// that producers made by NewConfig use, and never wait for an encoder: they
-// compress while the request is encoded under the broker's lock.
+		Code: `// zstdCompress compresses while a request is encoded under its broker's
+// lock, so it never waits for an encoder (see zstdEncoderPool.acquire).
 func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 	return zstdDefaultPool(params.Level).compress(dst, src, false)
 }
@@ -95,10 +92,8 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Why:            "the benchmark drains the level's pool instead of the cache, without keeping an encoder out of it",
 		Step:           stepPool,
 		Code: `			// Drop the level's idle encoder: the next compression builds one.
-			pool := zstdDefaultPool(params.Level)
-			var lease zstdLease
-			if pool.acquire(&lease, false) == nil {
-				pool.release(&lease, false)
+			if pool, l := zstdDefaultPool(params.Level), (zstdLease{}); pool.acquire(&l, false) == nil {
+				pool.release(&l, false)
 			}
 `,
 	},
