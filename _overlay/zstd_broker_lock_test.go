@@ -16,15 +16,20 @@ func TestZstdCompressBeforeBrokerLock(t *testing.T) {
 		"ProduceRequest":  NewMockProduceResponse(t),
 	})
 	conf := NewTestConfig()
-	conf.Version, conf.Producer.Return.Successes = V2_1_0_0, true
+	conf.Version = V2_1_0_0
 	conf.Producer.Compression, conf.Producer.CompressionLevel = CompressionZSTD, 9
 	producer, err := NewAsyncProducer([]string{broker.Addr()}, conf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = producer.Close() }()
+	defer func() {
+		if err := producer.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	pool := zstdDefaultPool(9)
 	held := lend(t, pool, true)
+	defer pool.release(held, true) // before Close, which waits for the message
 	producer.Input() <- &ProducerMessage{Topic: "t", Value: StringEncoder("waits for an encoder")}
 	zstdEventually(t, "the producer's compression to wait", func() bool { _, _, w := pool.counts(); return w == 1 })
 	leader, err := producer.(*asyncProducer).client.Leader("t", 0)
@@ -40,11 +45,5 @@ func TestZstdCompressBeforeBrokerLock(t *testing.T) {
 	})
 	if _, _, w := pool.counts(); w != 1 {
 		t.Fatal("the compression stopped waiting: the order is not the one tested")
-	}
-	pool.release(held, true)
-	select {
-	case <-producer.Successes():
-	case err := <-producer.Errors():
-		t.Fatal(err)
 	}
 }

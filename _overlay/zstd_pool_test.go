@@ -337,22 +337,6 @@ func TestZstdPoolKeys(t *testing.T) {
 	}
 }
 
-func TestZstdWindow(t *testing.T) {
-	for _, tc := range []struct{ maxMessageBytes, want int }{
-		{1, zstdMinWindow},
-		{64 << 10, 64 << 10},
-		{64<<10 + 1, 128 << 10},
-		{1000000, 1 << 20},
-		{1 << 20, 1 << 20},
-		{1<<20 + 1, 2 << 20},
-		{100 << 20, zstdMaxWindow},
-	} {
-		if got := zstdWindow(tc.maxMessageBytes); got != tc.want {
-			t.Errorf("zstdWindow(%d) = %d, want %d", tc.maxMessageBytes, got, tc.want)
-		}
-	}
-}
-
 // TestZstdPoolGOMAXPROCSDropsCounted changes GOMAXPROCS under a pool with the
 // default bound: the bound grows at once for new callers, and when it
 // shrinks, the encoder above it is dropped as it comes back, not taken

@@ -442,6 +442,10 @@ func TestRealSeries(t *testing.T) {
 	if _, err := readResults("pr-results.json"); err != nil {
 		t.Error(err)
 	}
+	// The first pull request is the fix alone: no new API, no knob.
+	if first := st.offered[0]; first.ID != stepPool || len(first.API) != 0 || first.OnUpstream {
+		t.Errorf("the first pull request is %s with API %v", first.ID, first.API)
+	}
 }
 
 func TestCheckStack(t *testing.T) {

@@ -10,6 +10,7 @@ package main
 // Step IDs, used by Edit.Step.
 const (
 	stepPool    = "pool"
+	stepSpare   = "spare"
 	stepConfig  = "config"
 	stepMetrics = "metrics"
 	stepWindow  = "window"
@@ -51,9 +52,29 @@ batches before Broker.AsyncProduce takes the broker's lock: a wait holds
 up that producer's requests only. Compressions that still run under the
 lock never wait: they use an idle encoder, the pool's spare, or one built
 for them alone, as before.`,
-		Overlay: []string{"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go"},
-		Bench:   prBench{Suite: true},
-		Why:     "the encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock; no new API",
+		Overlay: []string{"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go",
+			"zstd_pool_bound_test.go", "zstd_broker_lock_test.go", "zstd_producers_bench_test.go"},
+		Bench: prBench{Files: []string{"zstd_producers_bench_test.go"}, Regexp: "BenchmarkZstdManyProducers", Suite: true},
+		Why:   "the encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock; no new API",
+	},
+	{
+		ID:      stepSpare,
+		Slug:    "zstd-spare-encoder",
+		Subject: "perf(zstd): keep a spare encoder for compressions that cannot wait",
+		Body: `A compression that runs while a request is encoded under its broker's
+lock cannot wait for an encoder: when every encoder of its pool is lent
+it builds one outside the bound, which is dropped after. The pool now
+keeps one such encoder as a spare for the next compression that cannot
+wait: such a compression mostly finds every encoder lent only while the
+goroutines holding them are descheduled, and one spare then serves it.`,
+		Overlay: []string{"zstd_spare.go", "zstd_spare_test.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "spare")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", IfMentions("spare"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Calls("p.keepSpareLocked"))),
+		},
+		Bench: prBench{Regexp: "BenchmarkZstdMemoryConsumption"},
+		Why:   "one encoder kept outside the bound for the compressions under a broker's lock, instead of a build each",
 	},
 	{
 		ID:      stepConfig,
@@ -64,9 +85,11 @@ MaxIdleEncoders; 0, the default of both, keeps the bound at GOMAXPROCS.
 Producers configured alike share one pool and one bound, however many
 there are; a producer holds its pool from its start to its close.
 Config.Validate rejects negative limits and limits above 65536.`,
-		Overlay: []string{"zstd_config.go", "zstd_compressor.go"},
+		Overlay: []string{"zstd_config.go", "zstd_compressor.go", "zstd_limits_test.go"},
 		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "key")),
 			part("zstd_pool.go", field("zstdEncoderPool", "refs")),
+			part("zstd_pool.go", stmt("newZstdEncoderPool", AssignsTo("p.key"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).bound", IfMentions("maxInUse"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", IfMentions("maxIdle"))),
 			part("zstd_pool_key.go", field("zstdPoolKey", "maxInUse")),
@@ -87,14 +110,14 @@ its other metrics, with the process's zstd-encoders-in-use and
 zstd-encoders-idle gauges; they are listed in the package documentation.
 They tell an operator whether the limits matter: encoders built after
 warm-up mean the idle limit is too low, waits that the bound is.`,
-		Overlay: []string{"zstd_metrics.go"},
+		Overlay: []string{"zstd_metrics.go", "zstd_metrics_test.go"},
 		Parts: []prPart{
 			part("zstd_pool.go", field("zstdLease", "metrics")),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Defines("start"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Calls("l.metrics.waited"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", Calls("l.metrics.built"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Mentions("zstdDropFailed"))),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Mentions("zstdDropIdleLimit"))),
+			part("zstd_spare.go", stmt("(*zstdEncoderPool).keepSpareLocked", Mentions("zstdDropIdleLimit"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropGOMAXPROCS"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropIdleLimit"))),
 			part("zstd_compressor.go", field("zstdCompressor", "metrics")),
@@ -112,7 +135,7 @@ and zstd gains nothing from a window larger than its input: encoders now
 take the smallest power of two that holds MaxMessageBytes (64 KiB to
 8 MiB) and the lower-memory mode. A batch within the window compresses to
 the same bytes as before.`,
-		Overlay: []string{"zstd_window.go"},
+		Overlay: []string{"zstd_window.go", "zstd_window_test.go", "zstd_window_bench_test.go"},
 		Parts: []prPart{
 			part("zstd_pool_key.go", field("zstdPoolKey", "window")),
 			part("zstd_pool_key.go", stmt("zstdDefaultPoolKey", AssignsTo("k.window"))),
@@ -130,14 +153,14 @@ the same bytes as before.`,
 gives the memory back; the bound does not change. A timer runs only while
 a pool keeps idle encoders. A pool no producer uses is freed once its idle
 encoders are gone.`,
-		Overlay: []string{"zstd_idle.go"},
+		Overlay: []string{"zstd_idle.go", "zstd_idle_test.go", "zstd_helpers_test.go"},
 		Parts: []prPart{
 			part("zstd_pool.go", field("zstdEncoderPool", "idleSince")),
 			part("zstd_pool.go", field("zstdEncoderPool", "spareSince")),
 			part("zstd_pool.go", field("zstdEncoderPool", "idleTimer")),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", AssignsTo("p.idleSince"))),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", AssignsTo("p.spareSince"))),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Calls("p.startIdleTimerLocked"))),
+			part("zstd_spare.go", stmt("(*zstdEncoderPool).keepSpareLocked", AssignsTo("p.spareSince"))),
+			part("zstd_spare.go", stmt("(*zstdEncoderPool).keepSpareLocked", Calls("p.startIdleTimerLocked"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", AssignsTo("p.idleSince"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Calls("p.startIdleTimerLocked"))),
 			part("zstd_pool_key.go", field("zstdPoolKey", "idleTime")),
@@ -160,7 +183,7 @@ sync.Pools in power-of-two size classes, instead of two buffers of its
 size allocated per batch; the compressed bytes go back once the request
 carrying them has been encoded, and a request encoded again compresses
 again.`,
-		Overlay: []string{"zstd_buffers.go", "zstd_batch.go"},
+		Overlay: []string{"zstd_buffers.go", "zstd_batch.go", "zstd_buffers_test.go", "zstd_roundtrip_test.go", "zstd_race_test.go", "zstd_norace_test.go"},
 		Parts: []prPart{
 			part("zstd_producer.go", stmt("compressZstdBatch", IfWith(Calls("compressZstdBatchBuffers")))),
 		},
@@ -182,10 +205,8 @@ again.`,
 		Slot: true,
 		Overlay: []string{
 			"zstd_poison_on.go", "zstd_poison_off.go", "zstd_poison_test.go",
-			"zstd_bench_test.go", "zstd_buffers_test.go", "zstd_compressor_test.go",
-			"zstd_cputime_other_test.go", "zstd_cputime_unix_test.go", "zstd_encoder_test.go",
-			"zstd_helpers_test.go", "zstd_idle_test.go", "zstd_norace_test.go", "zstd_pool_test.go", "zstd_race_test.go",
-			"zstd_roundtrip_test.go",
+			"zstd_bench_test.go", "zstd_compressor_test.go", "zstd_cputime_other_test.go", "zstd_cputime_unix_test.go",
+			"zstd_encoder_test.go", "zstd_pool_test.go",
 		},
 		Parts: []prPart{
 			part("zstd_buffers.go", stmt("putZstdBuffer", IfMentions("zstdPoisonBuffers"))),
