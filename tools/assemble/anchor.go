@@ -39,7 +39,8 @@ const (
 	// defines: a short variable declaration or var declaration of the
 	// identifier Name.
 	defines
-	// ifMentions: an if statement whose condition uses the identifier Name.
+	// ifMentions: an if statement whose condition, or the simple statement
+	// before it (if x := f(); x > 0), uses the identifier Name.
 	ifMentions
 	// calls: a statement that is a call of the function or method Name,
 	// written as in the source ("p.metricsRegistry.UnregisterAll"), or that
@@ -70,7 +71,8 @@ func AssignsTo(lhs string) *StmtMatch { return &StmtMatch{Kind: assignsTo, Name:
 // Defines matches the declaration (:= or var) of the variable name.
 func Defines(name string) *StmtMatch { return &StmtMatch{Kind: defines, Name: name} }
 
-// IfMentions matches an if statement whose condition uses the identifier name.
+// IfMentions matches an if statement whose condition, or the statement
+// before it, uses the identifier name.
 func IfMentions(name string) *StmtMatch { return &StmtMatch{Kind: ifMentions, Name: name} }
 
 // Calls matches a statement that calls fn, alone or assigning its result,
@@ -438,12 +440,17 @@ func (m *StmtMatch) matches(s ast.Stmt) bool {
 			return false
 		}
 		mentioned := false
-		ast.Inspect(is.Cond, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && id.Name == m.Name {
-				mentioned = true
+		for _, part := range []ast.Node{is.Init, is.Cond} {
+			if part == nil {
+				continue
 			}
-			return !mentioned
-		})
+			ast.Inspect(part, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && id.Name == m.Name {
+					mentioned = true
+				}
+				return !mentioned
+			})
+		}
 		return mentioned
 	case calls:
 		var x ast.Expr

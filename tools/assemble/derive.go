@@ -112,22 +112,29 @@ func removeParts(name string, src []byte, parts []prPart) ([]byte, error) {
 
 // tidyGap joins the text before and after lines taken out without leaving
 // a blank line that gofmt keeps but would not have been written: one that
-// now opens or closes a block, a struct or a group.
+// now opens or closes a block, a struct or a group, or a second one in a
+// row.
 func tidyGap(before, after []byte) ([]byte, []byte) {
-	lastLine := before
-	if i := bytes.LastIndexByte(bytes.TrimSuffix(before, []byte("\n")), '\n'); i >= 0 {
-		lastLine = before[i+1:]
+	blankAhead := func() bool {
+		i := bytes.IndexByte(after, '\n')
+		return i >= 0 && len(bytes.TrimSpace(after[:i])) == 0
 	}
-	nextLine := after
-	if i := bytes.IndexByte(after, '\n'); i >= 0 {
-		nextLine = after[:i]
+	dropBlankAhead := func() { after = after[bytes.IndexByte(after, '\n')+1:] }
+	blankBehind := func() bool { return bytes.HasSuffix(before, []byte("\n\n")) }
+	for blankBehind() && blankAhead() {
+		dropBlankAhead()
 	}
-	next := bytes.TrimSpace(nextLine)
-	switch {
-	case bytes.HasSuffix(before, []byte("\n\n")) && (bytes.HasPrefix(next, []byte("}")) || bytes.HasPrefix(next, []byte(")"))):
-		before = before[:len(before)-1]
-	case len(next) == 0 && len(after) > len(nextLine) && opens(lastLine):
-		after = after[len(nextLine)+1:]
+	if next := bytes.TrimLeft(after, " \t"); bytes.HasPrefix(next, []byte("}")) || bytes.HasPrefix(next, []byte(")")) {
+		for blankBehind() {
+			before = before[:len(before)-1]
+		}
+	}
+	lastLine := bytes.TrimSuffix(before, []byte("\n"))
+	if i := bytes.LastIndexByte(lastLine, '\n'); i >= 0 {
+		lastLine = lastLine[i+1:]
+	}
+	for opens(lastLine) && blankAhead() {
+		dropBlankAhead()
 	}
 	return before, after
 }
