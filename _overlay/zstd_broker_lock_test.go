@@ -28,7 +28,7 @@ func TestZstdCompressBeforeBrokerLock(t *testing.T) {
 		}
 	}()
 	pool := zstdDefaultPool(9)
-	held := lend(t, pool, true)
+	held := lend(t, pool)
 	defer pool.release(held, true) // before Close, which waits for the message
 	producer.Input() <- &ProducerMessage{Topic: "t", Value: StringEncoder("waits for an encoder")}
 	zstdEventually(t, "the producer's compression to wait", func() bool { _, _, w := pool.counts(); return w == 1 })

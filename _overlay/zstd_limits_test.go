@@ -57,7 +57,7 @@ func TestZstdLimitsShareOnePool(t *testing.T) {
 func TestZstdLimitsBound(t *testing.T) {
 	withGOMAXPROCS(t, 4)
 	p := newZstdTestCompressor(t, zstdLimitsConfig(1, 2, 1)).pool
-	a, b := lend(t, p, true), lend(t, p, true)
+	a, b := lend(t, p), lend(t, p)
 	done := make(chan error)
 	go func() { _, err := p.compress(nil, []byte("waits"), true); done <- err }()
 	zstdEventually(t, "a third compression to wait", func() bool { _, _, w := p.counts(); return w == 1 })
@@ -133,7 +133,7 @@ func BenchmarkZstdLimits(b *testing.B) {
 			kept := heap()
 			_, idle, _ := p.counts()
 			for range idle { // drop them
-				p.release(lend(b, p, true), false)
+				p.release(lend(b, p), false)
 			}
 			b.ReportMetric(float64(kept-heap())/1e6, "idle-encoders-MB")
 		})

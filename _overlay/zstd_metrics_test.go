@@ -62,13 +62,13 @@ func TestZstdMetricsCount(t *testing.T) {
 	counter := func(name string) int64 { return conf.MetricRegistry.Get(name).(metrics.Counter).Count() }
 	built := counter("zstd-encoders-created")
 	held := &zstdLease{metrics: c.metrics}
-	if err := c.pool.acquire(held, true); err != nil {
+	if err := c.pool.acquire(held); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error)
 	go func() {
 		l := &zstdLease{metrics: c.metrics}
-		err := c.pool.acquire(l, true)
+		err := c.pool.acquire(l)
 		c.pool.release(l, false) // as after a panic
 		done <- err
 	}()

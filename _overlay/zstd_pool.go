@@ -45,8 +45,11 @@ var zstdWaiterChans sync.Pool
 // zstdLease is an encoder lent for one compression, with what release
 // needs to take it back.
 type zstdLease struct {
-	enc    *zstd.Encoder
-	pooled bool // lent within the bound; false for an encoder outside it
+	enc *zstd.Encoder
+
+	// noWait marks a compression under a broker's lock, which must not
+	// wait; outside, an encoder it got outside the bound (zstd_nowait.go).
+	noWait, outside bool
 
 	// metrics counts the lease's events for the producer that took it; nil
 	// counts nothing.
@@ -72,30 +75,12 @@ func (p *zstdEncoderPool) bound(fresh bool) int {
 	return zstdGOMAXPROCS(fresh)
 }
 
-// compress compresses src, appending to dst, with an encoder of the pool;
-// wait as for acquire.
-func (p *zstdEncoderPool) compress(dst, src []byte, wait bool) ([]byte, error) {
-	var l zstdLease
-	if err := p.acquire(&l, wait); err != nil {
-		return nil, err
-	}
-	done := false
-	defer func() { p.release(&l, done) }()
-	dst = l.enc.EncodeAll(src, dst)
-	done = true
-	return dst, nil
-}
-
 // acquire lends l an encoder: the idle one returned last, or a new one if
-// fewer than bound() are lent. Otherwise, with wait, it waits for one.
-// Without wait (compressions under a broker's lock, which must not wait
-// for encoders that other producers hold), it lends an encoder outside the
-// bound, built for this compression, as the encoder cache did whenever it
-// was empty.
-func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
+// fewer than bound() are lent; otherwise it waits for one.
+func (p *zstdEncoderPool) acquire(l *zstdLease) error {
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
-		l.enc, l.pooled = p.idle[n-1], true
+		l.enc = p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
 		p.idleSince = p.idleSince[:n-1]
@@ -106,17 +91,12 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 	if p.lent < p.bound(true) {
 		p.lent++
 		p.mu.Unlock()
-		l.pooled = true
 		return p.build(l)
 	}
-	if !wait {
-		// The pool's spare, if it keeps one, saves the build (zstd_spare.go).
-		if l.enc, p.spare = p.spare, nil; l.enc != nil {
-			p.mu.Unlock()
-			return nil
-		}
+	// A compression under a broker's lock does not wait (zstd_nowait.go).
+	if l.noWait {
 		p.mu.Unlock()
-		return p.build(l)
+		return p.lendOutside(l)
 	}
 	ready, _ := zstdWaiterChans.Get().(chan *zstd.Encoder)
 	if ready == nil {
@@ -125,7 +105,7 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 	p.waiters = append(p.waiters, ready)
 	p.mu.Unlock()
 	start := time.Now()
-	l.enc, l.pooled = <-ready, true
+	l.enc = <-ready
 	zstdWaiterChans.Put(ready) // empty again: each waiter is handed one encoder
 	l.metrics.waited(time.Since(start))
 	if l.enc == nil {
@@ -139,11 +119,13 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 func (p *zstdEncoderPool) build(l *zstdLease) error {
 	enc, err := zstd.NewWriter(nil, p.opts...)
 	if err != nil {
-		if l.pooled {
-			p.mu.Lock()
-			p.putLocked(l)
-			p.mu.Unlock()
+		// Outside the bound, there is no permit to give back.
+		if l.outside {
+			return err
 		}
+		p.mu.Lock()
+		p.putLocked(l)
+		p.mu.Unlock()
 		return err
 	}
 	l.enc = enc
@@ -152,8 +134,7 @@ func (p *zstdEncoderPool) build(l *zstdLease) error {
 }
 
 // release takes back the encoder of l once its compression is over; done
-// false (a panic) drops it, as it may be half-way through a frame. An
-// encoder from outside the bound is not kept among the idle ones.
+// false (a panic) drops it, as it may be half-way through a frame.
 func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 	if !done {
 		l.metrics.drop(zstdDropFailed)
@@ -161,7 +142,8 @@ func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !l.pooled {
+	// An encoder from outside the bound is not kept among the idle ones.
+	if l.outside {
 		p.keepSpareLocked(l)
 		return
 	}

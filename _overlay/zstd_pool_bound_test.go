@@ -42,10 +42,10 @@ func zstdEventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// lend takes an encoder of p for the test to hold.
-func lend(t testing.TB, p *zstdEncoderPool, wait bool) *zstdLease {
+// lend takes an encoder of p for the test to hold, waiting if need be.
+func lend(t testing.TB, p *zstdEncoderPool) *zstdLease {
 	l := &zstdLease{}
-	if err := p.acquire(l, wait); err != nil {
+	if err := p.acquire(l); err != nil {
 		t.Fatal(err)
 	}
 	return l
@@ -59,7 +59,7 @@ func TestZstdPoolBoundsEncodersInUse(t *testing.T) {
 		wg.Go(func() {
 			for range 8 {
 				var l zstdLease
-				_ = p.acquire(&l, true)
+				_ = p.acquire(&l)
 				if n := inUse.Add(1); n > 2 {
 					t.Errorf("%d compressions hold an encoder at once, bound 2", n)
 				}
@@ -78,13 +78,13 @@ func TestZstdPoolBoundsEncodersInUse(t *testing.T) {
 
 func TestZstdPoolServesWaitersInOrder(t *testing.T) {
 	p := newTestZstdPool(t, 1)
-	held := lend(t, p, true)
+	held := lend(t, p)
 	var served []int
 	var wg sync.WaitGroup
 	for i := range 5 {
 		wg.Go(func() {
 			var l zstdLease
-			_ = p.acquire(&l, true)
+			_ = p.acquire(&l)
 			served = append(served, i) // one at a time: each holds the only encoder
 			p.release(&l, true)
 		})
@@ -99,22 +99,16 @@ func TestZstdPoolServesWaitersInOrder(t *testing.T) {
 
 // TestZstdPoolFollowsGOMAXPROCS: the bound grows at once; when it shrinks,
 // the encoder above it is dropped as it comes back, not taken from its
-// compression. A compression that must not wait builds one outside the
-// bound, not kept; an encoder whose compression did not finish is dropped.
+// compression; an encoder whose compression did not finish is dropped.
 func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
 	p := newTestZstdPool(t, 1)
-	first := lend(t, p, true)
+	first := lend(t, p)
 	withGOMAXPROCS(t, 2)
-	second := lend(t, p, true) // builds: the bound is 2 now
+	second := lend(t, p) // builds: the bound is 2 now
 	withGOMAXPROCS(t, 1)
 	p.release(first, true) // above the bound of 1: dropped
-	outside := lend(t, p, false)
-	if outside.pooled || outside.enc == second.enc {
-		t.Error("a compression that must not wait waited, or shared an encoder")
-	}
-	p.release(outside, true)
 	p.release(second, true)
-	if again := lend(t, p, true); again.enc != second.enc {
+	if again := lend(t, p); again.enc != second.enc {
 		t.Errorf("got %p, want the idle encoder %p", again.enc, second.enc)
 	} else {
 		p.release(again, false)

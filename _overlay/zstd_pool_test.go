@@ -151,7 +151,7 @@ func TestZstdPoolPanicDropsEncoder(t *testing.T) {
 					t.Fatal("the panic did not reach the caller")
 				}
 			}()
-			_ = compressZstdBatch(b, true)
+			_ = compressZstdBatch(b, &zstdLease{})
 		}()
 		if lent, idle, _ := c.pool.counts(); lent != 0 || idle != 0 {
 			t.Fatalf("after a panic, %d encoders lent and %d idle, want none", lent, idle)
@@ -184,8 +184,8 @@ func TestZstdPoolNoWaitCounted(t *testing.T) {
 	m, registry := newTestZstdMetrics()
 	held := p.get(t, m)
 	noWait := func() *zstdLease {
-		l := &zstdLease{metrics: m}
-		if err := p.acquire(l, false); err != nil {
+		l := &zstdLease{metrics: m, noWait: true}
+		if err := p.acquire(l); err != nil {
 			t.Fatal(err)
 		}
 		return l
@@ -279,7 +279,7 @@ func TestZstdPoolTakeAllocatesNothing(t *testing.T) {
 		p.release(p.get(t, m), true)
 		allocs := testing.AllocsPerRun(1000, func() {
 			l := zstdLease{metrics: m}
-			if err := p.acquire(&l, true); err != nil {
+			if err := p.acquire(&l); err != nil {
 				t.Fatal(err)
 			}
 			p.release(&l, true)

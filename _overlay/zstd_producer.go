@@ -9,29 +9,28 @@ func compressZstdBatches(req *ProduceRequest) {
 	for _, partitions := range req.records {
 		for _, records := range partitions {
 			if b := records.RecordBatch; b != nil && b.Codec == CompressionZSTD && b.compressedRecords == nil {
-				_ = compressZstdBatch(b, true)
+				_ = compressZstdBatch(b, &zstdLease{})
 			}
 		}
 	}
 }
 
-// compressZstdBatch encodes a batch's records and compresses them with its
-// level's default pool, waiting for an encoder if wait is set.
-func compressZstdBatch(b *RecordBatch, wait bool) error {
+// compressZstdBatch encodes a batch's records and compresses them with an
+// encoder of its level's default pool, lent to l.
+func compressZstdBatch(b *RecordBatch, l *zstdLease) error {
 	pool := zstdDefaultPool(b.CompressionLevel)
 	// A producer's batch, with the pool of the producer's settings.
 	if b.zstd != nil {
 		pool = b.zstd.pool
 	}
-	var l zstdLease
 	if b.zstd != nil {
 		l.metrics = b.zstd.metrics
 	}
-	if err := pool.acquire(&l, wait); err != nil {
+	if err := pool.acquire(l); err != nil {
 		return err
 	}
 	done := false
-	defer func() { pool.release(&l, done) }()
+	defer func() { pool.release(l, done) }()
 	// A producer's batch is encoded and compressed into pooled buffers
 	// (zstd_batch.go).
 	if b.zstd != nil {

@@ -30,7 +30,7 @@ func BenchmarkZstdEncoderMemory(b *testing.B) {
 		runtime.ReadMemStats(&ms)
 		retained += int64(ms.HeapAlloc) - before
 		var l zstdLease // drop the idle encoder: the next round builds one
-		_ = p.acquire(&l, true)
+		_ = p.acquire(&l)
 		p.release(&l, false)
 	}
 	b.ReportMetric(float64(retained)/float64(b.N)/1e6, "retained-MB/encoder")

@@ -10,7 +10,7 @@ package main
 // Step IDs, used by Edit.Step.
 const (
 	stepPool    = "pool"
-	stepSpare   = "spare"
+	stepNoWait  = "nowait"
 	stepConfig  = "config"
 	stepMetrics = "metrics"
 	stepWindow  = "window"
@@ -34,47 +34,52 @@ var prSteps = []prStep{
 	{
 		ID:      stepPool,
 		Slug:    "bound-encoders",
-		Subject: "perf(zstd): bound the encoders in use at GOMAXPROCS",
+		Subject: "perf(zstd): bound the encoders producers use at GOMAXPROCS",
 		Body: `The encoder cache keeps up to GOMAXPROCS idle encoders per level but does
 not bound the encoders in use: a compression that finds none idle builds
 one, and one returned to a full cache is dropped. A process with many
 producers compresses from many more goroutines than it has CPUs, so it
 builds and collects encoders as it compresses (#2965).
 
-Compressions now take encoders from a pool per klauspost encoder level,
-which lends at most GOMAXPROCS at a time, following GOMAXPROCS as the
-runtime changes it. Encoders are built lazily and reused; a compression
-that finds every encoder lent waits for one, in arrival order. Nothing
-changes in the API.
+Producers' compressions now take encoders from a pool per klauspost
+encoder level, which lends at most GOMAXPROCS at a time, following
+GOMAXPROCS as the runtime changes it. Encoders are built lazily and
+reused; a compression that finds every encoder lent waits for one, in
+arrival order. Nothing changes in the API.
 
 Because a compression may now wait, producers compress a request's zstd
 batches before Broker.AsyncProduce takes the broker's lock: a wait holds
 up that producer's requests only. Compressions that still run under the
-lock never wait: they use an idle encoder, the pool's spare, or one built
-for them alone, as before.`,
+lock (requests sent with Broker.Produce, a batch whose compression failed
+before it) keep using the encoder cache, which never waits.`,
 		Overlay: []string{"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go",
 			"zstd_pool_bound_test.go", "zstd_broker_lock_test.go", "zstd_producers_bench_test.go"},
 		Bench: prBench{Files: []string{"zstd_producers_bench_test.go"}, Regexp: "BenchmarkZstdManyProducers", Suite: true},
-		Why:   "the encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock; no new API",
+		Why:   "producers' encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock; no new API",
 	},
 	{
-		ID:      stepSpare,
-		Slug:    "zstd-spare-encoder",
-		Subject: "perf(zstd): keep a spare encoder for compressions that cannot wait",
-		Body: `A compression that runs while a request is encoded under its broker's
-lock cannot wait for an encoder: when every encoder of its pool is lent
-it builds one outside the bound, which is dropped after. The pool now
-keeps one such encoder as a spare for the next compression that cannot
-wait: such a compression mostly finds every encoder lent only while the
-goroutines holding them are descheduled, and one spare then serves it.`,
-		Overlay: []string{"zstd_spare.go", "zstd_spare_test.go"},
+		ID:      stepNoWait,
+		Slug:    "zstd-no-wait-pools",
+		Subject: "perf(zstd): compress under the broker's lock with the bounded pools",
+		Body: `Compressions that run while a request is encoded under its broker's
+lock (zstdCompress: requests built without a producer and sent with
+Broker.Produce, a producer's batch whose compression before the lock
+failed) still used the encoder cache. They now use the pools too, so that
+the process keeps one set of encoders per level. They must not wait for
+encoders that other producers hold: when every encoder of the pool is
+lent they take one outside the bound, the pool's spare, kept for the next
+such compression, or one built for them alone, as the cache did whenever
+it was empty. The cache is gone.`,
+		Overlay: []string{"zstd_nowait.go", "zstd_nowait_test.go"},
 		Parts: []prPart{
 			part("zstd_pool.go", field("zstdEncoderPool", "spare")),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", IfMentions("spare"))),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Calls("p.keepSpareLocked"))),
+			part("zstd_pool.go", field("zstdLease", "noWait")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", IfMentions("noWait"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", IfMentions("outside"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", IfMentions("outside"))),
 		},
 		Bench: prBench{Regexp: "BenchmarkZstdMemoryConsumption"},
-		Why:   "one encoder kept outside the bound for the compressions under a broker's lock, instead of a build each",
+		Why:   "the compressions under a broker's lock use the pools too, never waiting, with a spare encoder outside the bound; the encoder cache goes",
 	},
 	{
 		ID:      stepConfig,
@@ -118,7 +123,7 @@ warm-up mean the idle limit is too low, waits that the bound is.`,
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Calls("l.metrics.waited"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", Calls("l.metrics.built"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Mentions("zstdDropFailed"))),
-			part("zstd_spare.go", stmt("(*zstdEncoderPool).keepSpareLocked", Mentions("zstdDropIdleLimit"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", Mentions("zstdDropIdleLimit"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropGOMAXPROCS"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropIdleLimit"))),
 			part("zstd_compressor.go", field("zstdCompressor", "metrics")),
@@ -162,8 +167,8 @@ encoders are gone.`,
 			part("zstd_pool.go", field("zstdEncoderPool", "spareSince")),
 			part("zstd_pool.go", field("zstdEncoderPool", "idleTimer")),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", AssignsTo("p.idleSince"))),
-			part("zstd_spare.go", stmt("(*zstdEncoderPool).keepSpareLocked", AssignsTo("p.spareSince"))),
-			part("zstd_spare.go", stmt("(*zstdEncoderPool).keepSpareLocked", Calls("p.startIdleTimerLocked"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", AssignsTo("p.spareSince"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", Calls("p.startIdleTimerLocked"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", AssignsTo("p.idleSince"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Calls("p.startIdleTimerLocked"))),
 			part("zstd_pool_key.go", field("zstdPoolKey", "idleTime")),
@@ -200,10 +205,10 @@ again.`,
 		Overlay: []string{
 			"zstd_decoder.go", "batch_decompression.go", "zstd_decoder_test.go", "batch_decompression_test.go",
 		},
-		Why: "the decoders that allocate what a zstd frame holds rather than what it claims, and the consumer that " +
-			"reports and skips a batch it cannot decompress: independent of the encoders and with API of their own " +
-			"(ErrMalformedZstdFrame, BatchDecompressionError, FetchResponseBlock.DecompressionErr), they are a pull " +
-			"request of their own on upstream, not yet offered",
+		Why: "the decoders that allocate what a zstd frame holds rather than what it claims, and the consumer " +
+			"that reports and skips a batch it cannot decompress: independent of the encoders, they belong on " +
+			"upstream directly, as a pull request of their own, which with the tests they need is over 599 lines; " +
+			"they are left for a split of their own",
 	},
 	{
 		ID:   stepFork,
