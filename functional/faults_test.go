@@ -92,8 +92,9 @@ func TestNothingAcknowledgedLostUnderFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("read back %d records for %d acknowledged: %d written again by retries, %d placed before a message sent earlier",
-				v.Records, v.Expected, v.Records-v.Expected, faults.Reordered(res.Expect))
+			reordered, streams := faults.Reordered(res.Expect)
+			t.Logf("read back %d records for %d acknowledged: %d written again by retries, %d placed before a message sent earlier (in %d of %d producer-partition streams)",
+				v.Records, v.Expected, v.Records-v.Expected, reordered, streams, 16*partitions)
 		})
 	}
 }

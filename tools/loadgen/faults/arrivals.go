@@ -33,7 +33,10 @@ func (r ArrivalReport) Err() error {
 }
 
 // arrivals checks the batches of produce requests as a broker receives
-// them: the batch's CRC, that it is zstd, and for each record that
+// them: the batch's CRC, that it is zstd, that its records are numbered
+// from 0 (the offset deltas are inside the compressed bytes: a consumer
+// reads every record of a batch misnumbered at one offset), and for each
+// record that
 // workload.CheckMessage accepts it (a value intact, under its own message's
 // key) and that its partition is the one its key belongs on (Placement). Comparing each value with the one its message was generated
 // with is left to the read-back: on arrival it would double the cost of a
@@ -143,6 +146,9 @@ func (a *arrivals) checkBatch(topic string, partition int32, raw []byte, w watch
 			return n, append(problems, fmt.Sprintf("%s: record %d: %v", where, n, err))
 		}
 		data = data[m+int(length):]
+		if rec.OffsetDelta != int32(n) {
+			problems = append(problems, fmt.Sprintf("%s: record %d of %d has offset delta %d", where, n, b.NumRecords, rec.OffsetDelta))
+		}
 		n++
 		if pr := w.checkRecord(place, partition, rec.Key, rec.Value); pr != "" {
 			problems = append(problems, where+": "+pr)

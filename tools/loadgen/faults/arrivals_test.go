@@ -15,9 +15,16 @@ import (
 // sends it.
 func zstdBatch(t *testing.T, records [][2][]byte) []byte {
 	t.Helper()
+	return zstdBatchNumbered(t, records, 1)
+}
+
+// zstdBatchNumbered is zstdBatch with the offset delta of record i
+// step*i.
+func zstdBatchNumbered(t *testing.T, records [][2][]byte, step int) []byte {
+	t.Helper()
 	var raw []byte
 	for i, kv := range records {
-		r := kmsg.Record{OffsetDelta: int32(i), Key: kv[0], Value: kv[1]}
+		r := kmsg.Record{OffsetDelta: int32(step * i), Key: kv[0], Value: kv[1]}
 		body := r.AppendTo(nil)[1:] // without the length AppendTo wrote for 0
 		r.Length = int32(len(body))
 		raw = r.AppendTo(raw)
@@ -87,6 +94,7 @@ func TestArrivalsFindBadBatches(t *testing.T) {
 			swapped := [][2][]byte{msg(1, 0), {msg(1, 2)[0], msg(1, 4)[1]}}
 			return zstdBatch(t, swapped)
 		}, "names another message"},
+		{"records misnumbered", 0, func() []byte { return zstdBatchNumbered(t, intact, 0) }, "offset delta 0"},
 		{"wrong partition", 1, func() []byte { return zstdBatch(t, intact) }, "belongs on 0"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

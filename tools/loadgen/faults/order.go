@@ -7,21 +7,24 @@ import "sarama-zstd.example/tools/loadgen/workload"
 // each producer and partition, in the order the producer sent them, a
 // message acknowledged at a lower offset than an earlier one. Copies a
 // retry wrote again are not counted: only where each message was
-// acknowledged matters.
-func Reordered(exp workload.Expectation) int {
-	n := 0
+// acknowledged matters. streams is the number of (producer, partition)
+// pairs with at least one.
+func Reordered(exp workload.Expectation) (messages, streams int) {
 	for _, log := range exp.Logs {
 		highest := map[int32]int64{}
+		reordered := map[int32]bool{}
 		for _, a := range log {
 			if a.State != workload.Acked {
 				continue
 			}
 			if h, ok := highest[a.Partition]; ok && a.Offset < h {
-				n++
+				messages++
+				reordered[a.Partition] = true
 				continue
 			}
 			highest[a.Partition] = a.Offset
 		}
+		streams += len(reordered)
 	}
-	return n
+	return messages, streams
 }

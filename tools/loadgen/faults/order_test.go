@@ -16,8 +16,8 @@ func TestReordered(t *testing.T) {
 		// Seq 2-3 written before seq 0-1 on partition 0; seq 4 failed.
 		1: {acked(0, 10), acked(0, 11), acked(0, 3), acked(0, 4), {State: workload.Failed}, acked(0, 12)},
 	}}
-	if n := Reordered(exp); n != 2 {
-		t.Errorf("Reordered = %d, want 2", n)
+	if n, streams := Reordered(exp); n != 2 || streams != 1 {
+		t.Errorf("Reordered = %d messages in %d streams, want 2 in 1", n, streams)
 	}
 }
 
