@@ -105,9 +105,32 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		File:   "async_producer.go",
 		Anchor: Anchor{Func: "(*asyncProducer).newBrokerProducer", Stmt: Defines("request")},
 		Where:  After,
-		Why:    "compress before AsyncProduce takes the broker's lock, so a wait for an encoder holds up no other request on the connection",
+		Why:    "compress before AsyncProduce takes the broker's lock, so a wait for an encoder holds up no other request on the connection; a set whose broker producer started closing meanwhile is marked resent",
 		Step:   stepPool,
-		Code: `			compressZstdBatches(request)
+		Code: `			compressZstdRequest(bp, set, request)
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Type: "brokerProducer", Field: []string{"closing"}},
+		Where:  After,
+		Why:    "the request goroutine learns that run started closing while it compressed a set",
+		Step:   stepPool,
+		// A field of its own, after a blank line, so that gofmt realigns no
+		// upstream line around it.
+		Code: `
+	// zstdClosing is set with closing, for the goroutine that sends
+	// requests (compressZstdRequest).
+	zstdClosing atomic.Bool
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "(*brokerProducer).handleError", Stmt: AssignsTo("bp.closing")},
+		Where:  After,
+		Why:    "a set that waited for an encoder while the broker producer started closing must be retried ahead of the messages this sends back (compressing without the mark reordered messages of producers that are not idempotent)",
+		Step:   stepPool,
+		Code: `		bp.zstdClosing.Store(true)
 `,
 	},
 
