@@ -22,7 +22,7 @@ BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-2
 RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 
 .PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
-	test-fork-repeat test-fuzz test-functional test-dist test-pr dist dist-args fuzz bench bench-encoder pr pr-bench pr-lint lint clean
+	test-fork-repeat test-fuzz test-functional test-dist test-pr dist dist-args fuzz bench bench-decode bench-encoder pr pr-bench pr-lint lint clean
 
 all: compare
 
@@ -101,7 +101,7 @@ test-pr:
 # the next one (-zstdbench.round). benchtable pairs the rows of each round
 # for its ratios; benchstat gives the spread. BENCH narrows the rows, e.g.
 # make bench BENCH='BenchmarkZstdPool/heap=app/size=2KiB'
-bench: fork
+bench: fork bench-decode
 	mkdir -p $(BENCH_DIR)
 	cd $(FORK) && $(GO) test -c -o ../bench/sarama.test .
 	rm -f $(BENCH_DIR)/raw.txt
@@ -127,6 +127,14 @@ dist-args:
 	@test -n "$(MODULE)" -a -n "$(VERSION)" || { \
 		echo "usage: make dist MODULE=<module path> VERSION=<version>, e.g." >&2; \
 		echo "       make dist MODULE=example.com/acme/sarama-zstd VERSION=v1.61.1-zstd.1" >&2; exit 2; }
+
+# One decode of a valid 2, 16 or 64 MiB zstd frame into an empty buffer,
+# the fork's decoder against upstream's (BenchmarkZstdDecodeLarge):
+# build/bench/decode.txt, and B/op by benchstat (docs/decompression.md).
+bench-decode: fork
+	mkdir -p $(BENCH_DIR)
+	cd $(FORK) && $(GO) test -run '^$$' -bench '^BenchmarkZstdDecodeLarge$$' -benchtime 4x -count $(BENCHROUNDS) . > ../bench/decode.txt
+	$(BENCHSTAT) -col /decoder -row /size,/frame $(BENCH_DIR)/decode.txt
 
 # The encoder options, upstream's against the fork's (speed, ratio, memory
 # an encoder keeps), and what a rebuild costs: build/bench/encoder.txt.
