@@ -134,7 +134,7 @@ dist-args:
 bench-decode: fork
 	mkdir -p $(BENCH_DIR)
 	cd $(FORK) && $(GO) test -run '^$$' -bench '^BenchmarkZstdDecodeLarge$$' -benchtime 4x -count $(BENCHROUNDS) . > ../bench/decode.txt
-	$(BENCHSTAT) -col /decoder -row /size,/frame $(BENCH_DIR)/decode.txt
+	$(BENCHSTAT) -col '/decoder@(upstream fork)' -row /size,/frame $(BENCH_DIR)/decode.txt
 
 # The encoder options, upstream's against the fork's (speed, ratio, memory
 # an encoder keeps), and what a rebuild costs: build/bench/encoder.txt.

@@ -18,6 +18,11 @@ import (
 // differs from run to run only as the requests' order does.
 const faultSeed = 19
 
+// faultTimeout bounds the produce phase of a test under faults, only to
+// turn a hang into a failure: longer than testTimeout, since each held
+// response costs the producers a read timeout.
+const faultTimeout = 3 * time.Minute
+
 // faultCluster starts a 3-broker cluster that faults produce requests on
 // the default schedule.
 func faultCluster(t *testing.T) (*faults.Cluster, faults.Schedule) {
@@ -70,14 +75,23 @@ func TestNothingAcknowledgedLostUnderFaults(t *testing.T) {
 			tp := topic(t)
 			const partitions = 6
 			cl.Watch(tp, partitions, nil)
-			res := produce(t, cl.Cluster, workload.RunOptions{
+			const producers, messages = 16, 100
+			c, cancel := context.WithTimeout(context.Background(), faultTimeout)
+			defer cancel()
+			res, err := workload.Run(c, cl.Cluster, workload.RunOptions{
 				Topic: tp, Partitions: partitions,
-				Producers: 16, Messages: 100, Sizes: faults.MixedSizes,
+				Producers: producers, Messages: messages, Sizes: faults.MixedSizes,
 				Producer: workload.ProducerOptions{
 					Version: sarama.V2_1_0_0, Idempotent: mode.idempotent,
 					Tune: func(_ int, c *sarama.Config) { faults.Tolerate(c) },
 				},
 			})
+			if err != nil {
+				t.Fatalf("produce: %v", err)
+			}
+			if res.Messages != producers*messages || res.Failed != 0 {
+				t.Fatalf("produce: %d of %d messages acknowledged, %d failed: %v", res.Messages, producers*messages, res.Failed, res.Errors)
+			}
 			checkFaults(t, cl, s)
 
 			v, err := workload.ReadBackKgo(ctx(t), cl.Addrs, res.Expect)
@@ -94,7 +108,7 @@ func TestNothingAcknowledgedLostUnderFaults(t *testing.T) {
 			}
 			reordered, streams := faults.Reordered(res.Expect)
 			t.Logf("read back %d records for %d acknowledged: %d written again by retries, %d placed before a message sent earlier (in %d of %d producer-partition streams)",
-				v.Records, v.Expected, v.Records-v.Expected, reordered, streams, 16*partitions)
+				v.Records, v.Expected, v.Records-v.Expected, reordered, streams, producers*partitions)
 		})
 	}
 }
