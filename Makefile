@@ -17,56 +17,75 @@ GOTESTSUM   := $(GO) run gotest.tools/gotestsum@v1.13.0
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
+# The upstream release to assemble, test and publish: one of upstream.pin's,
+# e.g. make fork UPSTREAM=v1.60.0; empty (the default) for the newest.
+UPSTREAM ?=
+UPSTREAM_FLAG = $(if $(UPSTREAM),-upstream '$(UPSTREAM)')
+
 # Two upstream tests are timing-sensitive on 2-core machines under -race:
-# failures are rerun once (never skipped); see "Tests" in README.md.
+# failures are rerun once (never skipped); see docs/tests.md.
 RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 
+# The fork's runs print a dot per test as it ends (test-fork-race runs for
+# minutes in one package), failures in full at the end, and skipped tests
+# as a count in the DONE line, not a list: upstream skips 27 of its own
+# (docs/tests.md says which).
+FORKTESTOUT := --format dots --hide-summary=skipped
+
 .PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
-	test-fork-repeat test-fuzz test-functional test-dist test-pr dist dist-args fuzz bench bench-decode bench-encoder pr pr-bench pr-lint lint clean
+	test-fork-repeat test-fuzz test-functional test-dist test-matrix test-pr dist upgrade fuzz bench bench-decode bench-encoder pr pr-bench pr-lint lint clean
 
 all: compare
 
+# Says which upstream release the tree is built from and, when the module
+# proxy answers within seconds, whether upstream has released a newer one.
 fork:
-	$(GO) run ./tools/assemble
+	$(GO) run ./tools/assemble $(UPSTREAM_FLAG)
 
 # build/fork.mod and build/legacy.mod: the root module resolving Sarama to the
 # fork or to v1.45.0, for go build/test/vet -modfile=...
 modfiles: fork
 	$(GO) run ./tools/loadgen/compare -modfiles
 
-# The short comparison: fork against upstream v1.61.1 and v1.45.0 on three
-# scenarios (small batches, large batches, level 19), each followed by an
-# idle wait and the heap still held; a table and a chart per scenario in
-# build/compare/ (about 3 minutes on 2 cores). Ends with the replace line.
+# The short comparison: the fork against upstream on three scenarios (small
+# batches, large batches, level 19) in rounds of alternating order, each
+# run followed by an idle wait and the heap still held; a table and a chart
+# per scenario in build/compare/. Ends with the replace line and a verdict
+# line per scenario (docs/end-to-end.md says how to read them). On the
+# project's 2-core machine, shared: 367 s from a fresh clone at a load
+# average of 8, 453 s at 13.
 compare: fork
 	$(GO) run ./tools/loadgen/compare -short
 
-# The full comparison, whose tables and charts are in docs/end-to-end.md.
+# The full comparison, legacy v1.45.0 included, whose tables and charts are
+# in docs/end-to-end.md.
 compare-full: fork
 	$(GO) run ./tools/loadgen/compare
 
-test: test-tools test-fork test-fork-race test-fork-repeat test-fuzz test-functional test-dist test-pr
+test: test-tools test-fork test-fork-race test-fork-repeat test-fuzz test-functional test-dist test-matrix test-pr
 
-# This repository's own packages: the assembler and the load generator.
+# This repository's own packages: the assembler, the load generator, and
+# the check that the documents' links and make targets exist (tools/doccheck).
 test-tools:
-	$(GOTESTSUM) --format pkgname -- -count=1 -race ./tools/...
+	$(GOTESTSUM) --format pkgname --hide-summary=skipped -- -count=1 -race ./tools/...
 
 # Upstream's complete unit test suite on the fork, with the pool's own tests
 # (they are in package sarama).
 test-fork: fork
-	cd $(FORK) && $(GOTESTSUM) --format pkgname $(RERUN) --packages=./... -- -count=1
+	cd $(FORK) && $(GOTESTSUM) $(FORKTESTOUT) $(RERUN) --packages=./... -- -count=1
 
 # The root package under -race, in the zstdpoison mode: buffers a producer
 # gives back are overwritten, so a read after release fails the tests.
 test-fork-race: fork
-	cd $(FORK) && $(GOTESTSUM) --format pkgname $(RERUN) --packages=. -- -count=1 -race -tags zstdpoison
+	cd $(FORK) && $(GOTESTSUM) $(FORKTESTOUT) $(RERUN) --packages=. -- -count=1 -race -tags zstdpoison
 
 # The fork's zstd tests own their state (process-wide pools): twice in a row.
 test-fork-repeat: fork
-	cd $(FORK) && $(GOTESTSUM) --format pkgname --packages=. -- -count=2 -run Zstd
+	cd $(FORK) && $(GOTESTSUM) $(FORKTESTOUT) --packages=. -- -count=2 -run Zstd
 
-# A consumer module builds and runs a program against the fork published by
-# tools/dist, from an empty module cache (see tools/dist/consumer_test.go).
+# Consumer modules build and run a program against the forks of two
+# supported releases published by tools/dist (this one and the oldest), from
+# an empty module cache (see tools/dist/consumer_test.go).
 test-dist: fork
 	$(GOTESTSUM) --format testname -- -count=1 -tags distconsumer -run '^TestConsumer' ./tools/dist -fork $(CURDIR)/$(FORK)
 
@@ -86,12 +105,19 @@ test-functional: modfiles
 	$(GOTESTSUM) --format testname -- -count=1 -race -modfile=build/fork.mod -tags 'saramazstd zstdpoison' ./functional
 	$(GOTESTSUM) --format testname -- -count=1 ./functional
 
+# Every supported release (upstream.pin) assembled into build/forks/<release>
+# and tested there with go test -run 'Zstd|Config|Producer' . (a failed test
+# is run once more); a table of the results. Upstream's whole suite and the
+# functional tests run on the newest (test-fork, test-functional).
+test-matrix:
+	$(GO) run ./tools/assemble -matrix
+
 # The upstream pull request as a maintainer would take it: the series
 # applied with git am to the pinned upstream, then, for each commit, go build,
 # go vet and the zstd, config and producer tests (tools/assemble -check).
 # The identity is a test one: make pr takes yours.
 test-pr:
-	$(GO) run ./tools/assemble -pr -description=false -pr-dir build/pr-check \
+	$(GO) run ./tools/assemble $(UPSTREAM_FLAG) -pr -description=false -pr-dir build/pr-check \
 		-author 'sarama-zstd check <check@example.com>' -check
 
 # The pool benchmarks (zstd_bench_test.go), compiled once and run in BENCHROUNDS
@@ -115,18 +141,31 @@ bench: fork bench-decode
 	cat $(BENCH_DIR)/table.md
 
 # The fork as a module in a module proxy directory (build/dist), under a
-# module path and version of yours, e.g.
-# make dist MODULE=example.com/acme/sarama-zstd VERSION=v1.61.1-zstd.1
-# Prints the consumer's replace line and environment; see docs/adopting.md.
+# module path and version of yours: v<upstream>-zstd.<n>, the upstream
+# release being UPSTREAM (by default the newest supported); ALL=1 publishes
+# the fork of every supported release as <release>-zstd.<REVISION>:
+#   make dist MODULE=example.com/acme/sarama-zstd VERSION=v1.62.0-zstd.1
+#   make dist MODULE=example.com/acme/sarama-zstd UPSTREAM=v1.60.0 VERSION=v1.60.0-zstd.1
+#   make dist MODULE=example.com/acme/sarama-zstd ALL=1 REVISION=1
+# The arguments are checked before anything is assembled. Prints the
+# consumer's go get, replace line and environment; see docs/adopting.md.
 # DISTFLAGS passes more flags (-out, -time, -allow-dirty, -overwrite).
-dist: dist-args fork
-	$(GO) run ./tools/dist -module '$(MODULE)' -version '$(VERSION)' $(DISTFLAGS)
+DIST_ARGS = -module '$(MODULE)' $(UPSTREAM_FLAG) \
+	$(if $(ALL),-all $(if $(REVISION),-revision '$(REVISION)'),-version '$(VERSION)')
+dist:
+	$(GO) run ./tools/dist $(DIST_ARGS) -check-args
+	$(GO) run ./tools/assemble $(if $(ALL),-all,$(UPSTREAM_FLAG))
+	$(GO) run ./tools/dist $(DIST_ARGS) $(DISTFLAGS)
 
-# There is no default module path or version: refuse before assembling.
-dist-args:
-	@test -n "$(MODULE)" -a -n "$(VERSION)" || { \
-		echo "usage: make dist MODULE=<module path> VERSION=<version>, e.g." >&2; \
-		echo "       make dist MODULE=example.com/acme/sarama-zstd VERSION=v1.61.1-zstd.1" >&2; exit 2; }
+# Moves the fork to a new upstream release (docs/assembly.md): adds it to
+# upstream.pin with the hash the checksum database vouches for, moves the
+# root module and the README to it (tools/upgrade), then assembles the fork
+# and runs the tests that tell whether the overlay and the edits still hold,
+# stopping at the first failure, which names the anchor or file that drifted.
+upgrade:
+	@test -n "$(UPSTREAM)" || { echo "usage: make upgrade UPSTREAM=vX.Y.Z" >&2; exit 2; }
+	$(GO) run ./tools/upgrade -version '$(UPSTREAM)'
+	$(MAKE) fork test-fork test-fork-race test-functional test-pr
 
 # One decode of a valid 2, 16 or 64 MiB zstd frame into an empty buffer,
 # the fork's decoder against upstream's (BenchmarkZstdDecodeLarge):
@@ -151,7 +190,7 @@ bench-encoder: fork
 #   make pr AUTHOR="Your Name <you@example.com>"
 pr: export PR_AUTHOR = $(or $(AUTHOR),$(PR_AUTHOR))
 pr:
-	$(GO) run ./tools/assemble -pr
+	$(GO) run ./tools/assemble $(UPSTREAM_FLAG) -pr
 
 # The measurements PR.md quotes, made inside the upstream tree with the
 # series applied, into build/pr-bench/results.json (about 20 minutes on 2
@@ -159,7 +198,7 @@ pr:
 # compared by benchstat, the first compression at level 19, and the zstd,
 # config and producer tests under -race.
 pr-bench:
-	$(GO) run ./tools/assemble -pr -bench -pr-dir build/pr-bench/series \
+	$(GO) run ./tools/assemble $(UPSTREAM_FLAG) -pr -bench -pr-dir build/pr-bench/series \
 		-author 'pr-bench <pr-bench@localhost>' -benchstat '$(BENCHSTAT)'
 
 # golangci-lint, at the version and with the configuration of upstream's CI,
@@ -175,11 +214,15 @@ pr-lint:
 			GOWORK=off $(GOLANGCI_LINT) run --build-tags functional || exit 1; \
 	done
 
+# This repository's Go files; build/ holds upstream's, formatted as upstream
+# formats them (v1.60.1 has one that gofmt would change).
+GOFILES = $$(find . -name '*.go' -not -path './build/*' -not -path './.git/*')
+
 # staticcheck takes no -modfile, so the files built only against the fork
 # (tag saramazstd) are checked from build/lintmod: a module whose go.mod is
 # build/fork.mod and whose packages are links to ours.
 lint: modfiles
-	test -z "$$(gofmt -l . _overlay _pr)" || { gofmt -l . _overlay _pr; exit 1; }
+	test -z "$$(gofmt -l $(GOFILES))" || { gofmt -l $(GOFILES); exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -modfile=build/fork.mod -tags saramazstd ./functional/... ./tools/loadgen/...
 	$(GO) vet -tags distconsumer ./tools/dist

@@ -57,7 +57,7 @@ type zstdBenchPool interface {
 // compressions do.
 type forkBenchPool struct {
 	p *zstdEncoderPool
-	m *zstdMetricSet
+	m *zstdMetrics
 	// buffers compresses into pooled buffers, as producers do; without it
 	// each compression allocates its output, as upstream's do.
 	buffers bool
@@ -69,20 +69,22 @@ func (f forkBenchPool) encode(dst, src []byte) []byte {
 		buf = getZstdBuffer(len(src))
 		dst = buf.b
 	}
-	out, err := f.p.encode(f.m, dst, src)
-	if err != nil {
+	l := zstdLease{metrics: f.m}
+	if err := f.p.acquire(&l, true); err != nil {
 		panic(err)
 	}
+	out := l.enc.EncodeAll(src, dst)
+	f.p.release(&l, true)
 	if buf != nil {
 		buf.b = out
 		putZstdBuffer(buf)
 	}
 	return out
 }
-func (f forkBenchPool) created() int64 { return f.p.created.Load() }
+func (f forkBenchPool) created() int64 { return f.m.created.Count() }
 func (f forkBenchPool) live() int64 {
-	s := f.p.state.Load()
-	return zstdStateLentOf(s) + zstdStateIdleOf(s)
+	lent, idle, _ := f.p.counts()
+	return int64(lent + idle)
 }
 
 // zstdUpstreamEncoderOptions are the options of upstream Sarama's encoders,
@@ -220,7 +222,8 @@ func zstdBenchRows(level int) []zstdBenchRow {
 		return func(tb testing.TB) zstdBenchPool {
 			p := newZstdEncoderPool(zstdTestKey(level, idle, inUse))
 			tb.Cleanup(func() { drainZstdPool(p) })
-			return forkBenchPool{p, newTestZstdMetricSet(tb), buffers}
+			m, _ := newTestZstdMetrics()
+			return forkBenchPool{p, m, buffers}
 		}
 	}
 	unbounded := func(idle int) func(testing.TB) zstdBenchPool {

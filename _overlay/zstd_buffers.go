@@ -37,13 +37,13 @@ func getZstdBuffer(n int) *zstdBuffer {
 	return &zstdBuffer{b: make([]byte, 0, 1<<class)}
 }
 
-// putZstdBuffer gives a buffer back. Nothing may read or write it after:
-// under the zstdpoison build tag it is overwritten here, so that a late
-// reader in the tests sees garbage instead of the bytes it expected.
+// putZstdBuffer gives a buffer back. Nothing may read or write it after.
 func putZstdBuffer(buf *zstdBuffer) {
 	if buf == nil {
 		return
 	}
+	// The fork's test mode (-tags zstdpoison) overwrites it, so that a late
+	// reader in the tests sees garbage instead of the bytes it expected.
 	if zstdPoisonBuffers {
 		full := buf.b[:cap(buf.b)]
 		for i := range full {

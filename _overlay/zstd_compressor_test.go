@@ -70,39 +70,34 @@ func TestZstdPoolConfigValidation(t *testing.T) {
 	}
 }
 
+// TestZstdCompressorMetrics checks the names and types a producer
+// registers, and what they count without contention.
 func TestZstdCompressorMetrics(t *testing.T) {
 	conf := zstdTestConfig(13, 1, 1)
 	registry := conf.MetricRegistry
 	c := newTestZstdCompressor(t, conf)
 	src := zstdTestPayload(4 << 10)
 	for range 3 {
-		if _, err := c.compress(13, nil, src); err != nil {
+		if _, err := c.compress(src); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := registry.Get(zstdEncodersCreatedMetric).(metrics.Counter).Count(); got != 1 {
-		t.Errorf("%s = %d after 3 compressions with one encoder, want 1", zstdEncodersCreatedMetric, got)
+	if got := zstdCounter(t, registry, "zstd-encoders-created"); got != 1 {
+		t.Errorf("zstd-encoders-created = %d after 3 compressions with one encoder, want 1", got)
 	}
-	if got := registry.Get(zstdEncodersIdleMetric).(metrics.Gauge).Value(); got != 1 {
-		t.Errorf("%s = %d, want 1", zstdEncodersIdleMetric, got)
+	if _, ok := registry.Get("zstd-encoder-wait-time-in-ms").(metrics.Histogram); !ok {
+		t.Errorf("zstd-encoder-wait-time-in-ms is %T", registry.Get("zstd-encoder-wait-time-in-ms"))
 	}
-	if got := registry.Get(zstdEncodersInUseMetric).(metrics.Gauge).Value(); got != 0 {
-		t.Errorf("%s = %d, want 0", zstdEncodersInUseMetric, got)
-	}
-	for _, name := range []string{zstdEncoderWaitMetric, zstdEncoderWaitTotalMetric, zstdEncodersDroppedMetric} {
-		var got int64
-		switch m := registry.Get(name).(type) {
-		case metrics.Histogram:
-			got = m.Count()
-		case metrics.Counter:
-			got = m.Count()
-		default:
-			t.Fatalf("%s is a %T", name, m)
-		}
-		if got != 0 {
+	for _, name := range []string{"zstd-encoders-dropped-idle-limit", "zstd-encoders-dropped-gomaxprocs", "zstd-encoders-dropped-failed"} {
+		if got := zstdCounter(t, registry, name); got != 0 {
 			t.Errorf("%s = %d without contention, want 0", name, got)
 		}
 	}
+	zstdCounter(t, registry, "zstd-encoders-dropped-idle-time")
+	if got := zstdGauge(t, registry, "zstd-encoders-idle"); got < 1 {
+		t.Errorf("zstd-encoders-idle = %d with this producer's encoder idle", got)
+	}
+	zstdGauge(t, registry, "zstd-encoders-in-use")
 }
 
 // TestZstdPoolConfigOnlyForZstd checks that Producer.Zstd is checked only
@@ -122,110 +117,35 @@ func TestZstdCompressorOnlyForZstd(t *testing.T) {
 	if h, err := newZstdCompressor(c); h != nil || err != nil {
 		t.Errorf("a producer without zstd got a zstd compressor (%v)", err)
 	}
-	if c.MetricRegistry.Get(zstdEncodersCreatedMetric) != nil {
+	if c.MetricRegistry.Get("zstd-encoders-created") != nil {
 		t.Error("a producer without zstd registered zstd metrics")
 	}
 }
 
-// TestZstdMetricsSurviveSharedRegistry closes one of two producers that
-// share a registry: the metrics stay registered with the counts of both, and
-// the other's later events still count.
-func TestZstdMetricsSurviveSharedRegistry(t *testing.T) {
-	conf := zstdTestConfig(1, 1, 1)
-	registry := conf.MetricRegistry
-	a, err := newZstdCompressor(conf)
-	if err != nil {
-		t.Fatal(err)
+// TestZstdGaugesCountTheProcess lends encoders of two pools to producers
+// of two registries: both registries' gauges count the encoders of both.
+// The gauges count every pool of the process, which other tests' pools
+// may change meanwhile, so the test's own are a floor.
+func TestZstdGaugesCountTheProcess(t *testing.T) {
+	confA, confB := zstdTestConfig(1, 0, 2), zstdTestConfig(1, 0, 3)
+	a, b := newTestZstdCompressor(t, confA), newTestZstdCompressor(t, confB)
+	var held []func()
+	for _, c := range []*zstdCompressor{a, a, b, b, b} {
+		l := c.pool.get(t, c.metrics)
+		held = append(held, func() { c.pool.release(l, true) })
 	}
-	b := newTestZstdCompressor(t, conf)
-	src := zstdTestPayload(1 << 10)
-	held, err := a.pool.get(a.metrics) // a builds the pool's only encoder
-	if err != nil {
-		t.Fatal(err)
-	}
-	waited := make(chan error)
-	go func() {
-		_, err := b.compress(1, nil, src) // b waits for it
-		waited <- err
-	}()
-	zstdEventually(t, "b to wait", func() bool { return b.pool.waiters.Load() == 1 })
-	a.pool.put(a.metrics, held)
-	if err := <-waited; err != nil {
-		t.Fatal(err)
-	}
-	a.close()
-
-	counter := func(name string) int64 {
-		c, ok := registry.Get(name).(metrics.Counter)
-		if !ok {
-			t.Fatalf("%s missing from the shared registry after one producer closed", name)
+	for _, r := range []metrics.Registry{confA.MetricRegistry, confB.MetricRegistry} {
+		if got := zstdGauge(t, r, "zstd-encoders-in-use"); got < 5 {
+			t.Errorf("zstd-encoders-in-use = %d with 5 encoders of this test lent", got)
 		}
-		return c.Count()
-	}
-	if got := counter(zstdEncodersCreatedMetric); got != 1 {
-		t.Errorf("%s = %d, want the 1 that the closed producer built", zstdEncodersCreatedMetric, got)
-	}
-	for range 5 {
-		if _, err := b.compress(1, nil, src); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, name := range []string{zstdEncoderWaitMetric, zstdEncodersInUseMetric, zstdEncodersIdleMetric, zstdEncodersDroppedMetric, zstdEncoderWaitTotalMetric} {
-		if registry.Get(name) == nil {
-			t.Errorf("%s missing from the shared registry after one producer closed", name)
-		}
-	}
-	if got := registry.Get(zstdEncoderWaitMetric).(metrics.Histogram).Count(); got != 1 {
-		t.Errorf("%s count = %d, want b's 1 wait", zstdEncoderWaitMetric, got)
-	}
-	if got := registry.Get(zstdEncodersIdleMetric).(metrics.Gauge).Value(); got != 1 {
-		t.Errorf("%s = %d, want 1", zstdEncodersIdleMetric, got)
-	}
-
-	b.close()
-	for _, name := range []string{zstdEncodersCreatedMetric, zstdEncoderWaitMetric, zstdEncodersIdleMetric} {
-		if registry.Get(name) != nil {
-			t.Errorf("%s still registered after the last producer closed", name)
-		}
-	}
-}
-
-// TestZstdGaugesSumPoolsOfRegistry runs producers with different limits on
-// one registry: the gauges add up both pools, not whichever registered
-// first.
-func TestZstdGaugesSumPoolsOfRegistry(t *testing.T) {
-	first := zstdTestConfig(1, 0, 2)
-	second := zstdTestConfig(1, 0, 3)
-	second.MetricRegistry = first.MetricRegistry
-	a := newTestZstdCompressor(t, first)
-	b := newTestZstdCompressor(t, second)
-	if a.pool == b.pool {
-		t.Fatal("different limits share a pool")
-	}
-	held := make([]func(), 0, 5)
-	for range 2 {
-		enc, err := a.pool.get(a.metrics)
-		if err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, func() { a.pool.put(a.metrics, enc) })
-	}
-	for range 3 {
-		enc, err := b.pool.get(b.metrics)
-		if err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, func() { b.pool.put(b.metrics, enc) })
-	}
-	gauge := func(name string) int64 { return first.MetricRegistry.Get(name).(metrics.Gauge).Value() }
-	if got := gauge(zstdEncodersInUseMetric); got != 5 {
-		t.Errorf("%s = %d with 2 and 3 encoders lent, want 5", zstdEncodersInUseMetric, got)
 	}
 	for _, put := range held {
 		put()
 	}
-	if got, idle := gauge(zstdEncodersInUseMetric), gauge(zstdEncodersIdleMetric); got != 0 || idle != 5 {
-		t.Errorf("in use %d, idle %d after all came back, want 0 and 5", got, idle)
+	for _, r := range []metrics.Registry{confA.MetricRegistry, confB.MetricRegistry} {
+		if got := zstdGauge(t, r, "zstd-encoders-idle"); got < 5 {
+			t.Errorf("zstd-encoders-idle = %d with 5 encoders of this test idle", got)
+		}
 	}
 }
 
@@ -272,7 +192,7 @@ func TestZstdPoolsFreed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.compress(CompressionLevelDefault, nil, batch); err != nil {
+		if _, err := c.compress(batch); err != nil {
 			t.Fatal(err)
 		}
 		c.close()
@@ -341,12 +261,9 @@ func TestZstdWaitDoesNotHoldBrokerLock(t *testing.T) {
 	defer func() { _ = producer.Close() }()
 	pool := producer.(*asyncProducer).zstd.pool
 
-	held, err := pool.get(nil) // someone else holds the only encoder
-	if err != nil {
-		t.Fatal(err)
-	}
+	held := pool.get(t, nil) // someone else holds the only encoder
 	producer.Input() <- &ProducerMessage{Topic: topic, Value: StringEncoder("waits for an encoder")}
-	zstdEventually(t, "the producer's compression to wait", func() bool { return pool.waiters.Load() == 1 })
+	zstdEventually(t, "the producer's compression to wait", func() bool { _, _, w := pool.counts(); return w == 1 })
 
 	leader, err := client.Leader(topic, 0)
 	if err != nil {
@@ -363,13 +280,13 @@ func TestZstdWaitDoesNotHoldBrokerLock(t *testing.T) {
 			t.Fatal(err)
 		}
 	case <-time.After(30 * time.Second): // a hang, not a time to meet
-		pool.put(nil, held)
+		pool.release(held, true)
 		t.Fatal("a metadata request on the producer's broker waited for the zstd encoder")
 	}
-	if got := pool.waiters.Load(); got != 1 {
+	if _, _, got := pool.counts(); got != 1 {
 		t.Fatalf("%d compressions waiting after the metadata request, want 1: the order is not the one tested", got)
 	}
-	pool.put(nil, held)
+	pool.release(held, true)
 	select {
 	case <-producer.Successes():
 	case err := <-producer.Errors():
@@ -408,22 +325,16 @@ func TestZstdProducerMetricsWithMockBroker(t *testing.T) {
 	}
 
 	registry := conf.MetricRegistry
-	created, ok := registry.Get(zstdEncodersCreatedMetric).(metrics.Counter)
-	if !ok {
-		t.Fatalf("%s missing from the producer's registry", zstdEncodersCreatedMetric)
-	}
 	// SendMessage waits for each acknowledgement, so batches compress one at
 	// a time: one encoder serves them all.
-	if got := created.Count(); got != 1 {
-		t.Errorf("%s = %d for sequential batches, want 1", zstdEncodersCreatedMetric, got)
+	if got := zstdCounter(t, registry, "zstd-encoders-created"); got != 1 {
+		t.Errorf("zstd-encoders-created = %d for sequential batches, want 1", got)
 	}
-	for _, name := range []string{zstdEncoderWaitMetric, zstdEncoderWaitTotalMetric, zstdEncodersDroppedMetric, zstdEncodersInUseMetric, zstdEncodersIdleMetric} {
+	for _, name := range []string{"zstd-encoder-wait-time-in-ms", "zstd-encoders-dropped-idle-limit", "zstd-encoders-dropped-gomaxprocs",
+		"zstd-encoders-dropped-failed", "zstd-encoders-dropped-idle-time", "zstd-encoders-in-use", "zstd-encoders-idle"} {
 		if registry.Get(name) == nil {
 			t.Errorf("%s missing from the producer's registry", name)
 		}
-	}
-	if got := registry.Get(zstdEncodersIdleMetric).(metrics.Gauge).Value(); got != 1 {
-		t.Errorf("%s = %d, want 1", zstdEncodersIdleMetric, got)
 	}
 	if ratio := registry.Get("compression-ratio").(metrics.Histogram).Mean(); ratio <= 100 {
 		t.Errorf("compression-ratio mean = %.0f, want > 100 (compressed): the batches were not compressed before sending?", ratio)
@@ -431,8 +342,10 @@ func TestZstdProducerMetricsWithMockBroker(t *testing.T) {
 	if err := producer.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if registry.Get(zstdEncodersCreatedMetric) != nil {
-		t.Errorf("%s still registered after the producer closed", zstdEncodersCreatedMetric)
+	for _, name := range []string{"zstd-encoders-created", "zstd-encoders-idle", "zstd-encoders-dropped-idle-time"} {
+		if registry.Get(name) != nil {
+			t.Errorf("%s still registered after the producer closed, as its other metrics are not", name)
+		}
 	}
 }
 
@@ -452,47 +365,6 @@ func TestZstdLevelsShareEncoderPool(t *testing.T) {
 		if p != pools[0] {
 			t.Errorf("level %s has a pool of its own", fmt.Sprint([]int{3, 4, 5}[i]))
 		}
-	}
-}
-
-// TestZstdMetricsLeaveApplicationsMetrics registers the application's own
-// gauge under a zstd gauge's name: producers neither replace nor remove it.
-func TestZstdMetricsLeaveApplicationsMetrics(t *testing.T) {
-	conf := zstdTestConfig(1, 0, 1)
-	mine := metrics.NewGauge()
-	if err := conf.MetricRegistry.Register(zstdEncodersIdleMetric, mine); err != nil {
-		t.Fatal(err)
-	}
-	c, err := newZstdCompressor(conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := conf.MetricRegistry.Get(zstdEncodersIdleMetric); got != mine {
-		t.Errorf("the application's %s was replaced by %T", zstdEncodersIdleMetric, got)
-	}
-	c.close()
-	if got := conf.MetricRegistry.Get(zstdEncodersIdleMetric); got != mine {
-		t.Errorf("the application's %s was removed when the producer closed", zstdEncodersIdleMetric)
-	}
-	if conf.MetricRegistry.Get(zstdEncodersInUseMetric) != nil {
-		t.Errorf("%s still registered after the producer closed", zstdEncodersInUseMetric)
-	}
-}
-
-// zstdValueRegistry is a registry that is not a pointer: it has no
-// identity for producers to share metrics by.
-type zstdValueRegistry struct{ metrics.Registry }
-
-func TestZstdMetricsNeedARegistryWithIdentity(t *testing.T) {
-	conf := zstdTestConfig(1, 0, 1)
-	registry := metrics.NewRegistry()
-	conf.MetricRegistry = zstdValueRegistry{registry}
-	c := newTestZstdCompressor(t, conf)
-	if c.metrics != nil || registry.Get(zstdEncodersCreatedMetric) != nil {
-		t.Error("zstd metrics registered in a registry that is not a pointer")
-	}
-	if _, err := c.compress(1, nil, []byte("still compresses")); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -7,23 +7,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
 	"github.com/rcrowley/go-metrics"
 )
 
-// newTestZstdMetricSet returns the metric set of a new registry, released
-// when the test ends.
-func newTestZstdMetricSet(tb testing.TB) *zstdMetricSet {
-	m := acquireZstdMetricSet(metrics.NewRegistry())
-	tb.Cleanup(m.release)
-	return m
+// newTestZstdMetrics returns the zstd metrics of a new registry, as a
+// producer of that registry registers them.
+func newTestZstdMetrics() (*zstdMetrics, metrics.Registry) {
+	r := metrics.NewRegistry()
+	c := &zstdCompressor{}
+	c.registerMetrics(r)
+	return c.metrics, r
 }
 
 // zstdTestKey is the key of a pool for unit tests, which build their pools
 // with newZstdEncoderPool and so never share them.
 func zstdTestKey(level, maxIdle, maxInUse int) zstdPoolKey {
-	return newZstdPoolKey(level, defaultProducerMaxMessageBytes,
-		ZstdEncoderPoolConfig{MaxIdleEncoders: maxIdle, MaxInUseEncoders: maxInUse})
+	conf := NewConfig()
+	conf.Producer.CompressionLevel = level
+	conf.Producer.Zstd = ZstdEncoderPoolConfig{MaxIdleEncoders: maxIdle, MaxInUseEncoders: maxInUse}
+	return zstdProducerPoolKey(conf)
 }
 
 var zstdTestIdleTimes atomic.Int64
@@ -45,47 +47,93 @@ func zstdTestConfig(level, maxIdle, maxInUse int) *Config {
 	return c
 }
 
-// newTestZstdCompressor returns a producer's handle for conf, closed when
-// the test ends.
+// newTestZstdCompressor returns a producer's handle for conf, its metrics
+// registered as a producer registers them; closed when the test ends.
 func newTestZstdCompressor(tb testing.TB, conf *Config) *zstdCompressor {
 	c, err := newZstdCompressor(conf)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	registry := newCleanupRegistry(conf.MetricRegistry)
+	c.registerMetrics(registry)
 	tb.Cleanup(func() {
 		c.close()
+		registry.(*cleanupRegistry).UnregisterAll()
 		drainZstdPool(c.pool)
 	})
 	return c
 }
 
-// drainZstdPool drops the idle encoders of a pool that a test is done
-// with, so that the memory of a test's long idle time is not kept for the
-// rest of the run, and frees the pool if no producer uses it.
+// drainZstdPool drops the idle encoders and the spare of a pool that a
+// test is done with, so that the memory of a test's long idle time is not
+// kept for the rest of the run, and frees the pool if no producer uses it.
 func drainZstdPool(p *zstdEncoderPool) {
-	p.takeSpare()
-	p.dropIdle(int64(cap(p.slots)))
-	zstdPools.mu.Lock()
+	p.mu.Lock()
+	p.idle, p.idleSince, p.spare = nil, nil, nil
+	p.mu.Unlock()
 	p.freeIfUnused()
-	zstdPools.mu.Unlock()
 }
 
-// zstdPoolCount is how many pools exist.
+// counts returns the pool's encoders lent and idle, and its waiters.
+func (p *zstdEncoderPool) counts() (lent, idle, waiters int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lent, len(p.idle), len(p.waiters)
+}
+
+// zstdPoolCount is how many producers' pools exist.
 func zstdPoolCount() int {
 	zstdPools.mu.Lock()
 	defer zstdPools.mu.Unlock()
 	return len(zstdPools.byKey)
 }
 
-// encodeWith is encode with encodeAll in place of EncodeAll.
-func (p *zstdEncoderPool) encodeWith(m *zstdMetricSet, dst, src []byte, encodeAll zstdEncodeFunc) ([]byte, error) {
-	return p.compress(m, true, dst, src, encodeAll)
+// get lends an encoder for a test to hold, waiting if need be, counted in m.
+func (p *zstdEncoderPool) get(tb testing.TB, m *zstdMetrics) *zstdLease {
+	tb.Helper()
+	l := &zstdLease{metrics: m}
+	if err := p.acquire(l, true); err != nil {
+		tb.Fatal(err)
+	}
+	return l
 }
 
-// compress compresses with the producer's pool, appending to dst, waiting
-// for an encoder if need be; a level of another encoder uses the default
-// pool of that level, without waiting.
-func (c *zstdCompressor) compress(level int, dst, src []byte) ([]byte, error) {
-	pool, wait := c.poolFor(level, true)
-	return pool.compress(c.metrics, wait, dst, src, (*zstd.Encoder).EncodeAll)
+// encode compresses src with the pool, waiting for an encoder if need be,
+// counted in m.
+func (p *zstdEncoderPool) encode(m *zstdMetrics, src []byte) ([]byte, error) {
+	l := zstdLease{metrics: m}
+	if err := p.acquire(&l, true); err != nil {
+		return nil, err
+	}
+	defer p.release(&l, true)
+	return l.enc.EncodeAll(src, nil), nil
+}
+
+// compress compresses with the producer's pool, as its batches are.
+func (c *zstdCompressor) compress(src []byte) ([]byte, error) {
+	l := zstdLease{metrics: c.metrics}
+	if err := c.pool.acquire(&l, true); err != nil {
+		return nil, err
+	}
+	defer c.pool.release(&l, true)
+	return l.enc.EncodeAll(src, nil), nil
+}
+
+// zstdCounter and zstdGauge read a metric of r, or fail the test.
+func zstdCounter(tb testing.TB, r metrics.Registry, name string) int64 {
+	tb.Helper()
+	c, ok := r.Get(name).(metrics.Counter)
+	if !ok {
+		tb.Fatalf("%s is %T, not a counter", name, r.Get(name))
+	}
+	return c.Count()
+}
+
+func zstdGauge(tb testing.TB, r metrics.Registry, name string) int64 {
+	tb.Helper()
+	g, ok := r.Get(name).(metrics.Gauge)
+	if !ok {
+		tb.Fatalf("%s is %T, not a gauge", name, r.Get(name))
+	}
+	return g.Value()
 }

@@ -5,8 +5,8 @@ package sarama
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,17 +26,17 @@ func zstdEventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestZstdPoolInvariants hammers pools with many goroutines and checks,
-// from inside every encoding and from a goroutine reading the gauges, that
-// the bounds hold, no encoder is shared, and the gauges never show counts
-// that cannot be.
+// TestZstdPoolInvariants hammers pools from many goroutines and checks,
+// from inside every compression, that the bound holds, that no encoder is
+// lent twice at once and that no more encoders exist than the bound; then
+// that the metrics add up.
 func TestZstdPoolInvariants(t *testing.T) {
 	const goroutines = 256
 	src := zstdTestPayload(2 << 10)
 	for _, tc := range []struct {
 		name            string
 		maxIdle, maxUse int
-		perGoroutine    int // compressions per goroutine
+		perGoroutine    int
 	}{
 		{"idle=inUse", 0, 4, 8},
 		{"idle<inUse", 1, 4, 4},
@@ -44,70 +44,30 @@ func TestZstdPoolInvariants(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newZstdEncoderPool(zstdTestKey(1, tc.maxIdle, tc.maxUse))
-			m := newTestZstdMetricSet(t)
-			idleCap := int64(tc.maxUse)
-			if tc.maxIdle > 0 {
-				idleCap = int64(tc.maxIdle)
-			}
-			checkGauges := func() {
-				dropped := p.dropped.Load()
-				s := p.state.Load()
-				created := p.created.Load()
-				lent, idle := zstdStateLentOf(s), zstdStateIdleOf(s)
-				switch {
-				case lent < 0 || lent > int64(tc.maxUse):
-					t.Errorf("in-use gauge %d outside [0, %d]", lent, tc.maxUse)
-				case idle < 0 || idle > idleCap:
-					t.Errorf("idle gauge %d outside [0, %d]", idle, idleCap)
-				case idle > created-dropped:
-					t.Errorf("idle gauge %d, but %d built and %d dropped", idle, created, dropped)
-				}
-			}
-			var inUse, peak atomic.Int64
-			var busy sync.Map // *zstd.Encoder -> *atomic.Bool
-			check := func(enc *zstd.Encoder, src, dst []byte) []byte {
-				n := inUse.Add(1)
-				defer inUse.Add(-1)
-				for old := peak.Load(); n > old && !peak.CompareAndSwap(old, n); old = peak.Load() {
-				}
-				if n > int64(tc.maxUse) {
-					t.Errorf("%d encoders in use, bound is %d", n, tc.maxUse)
-				}
-				checkGauges()
-				flag, _ := busy.LoadOrStore(enc, new(atomic.Bool))
-				if !flag.(*atomic.Bool).CompareAndSwap(false, true) {
-					t.Errorf("encoder %p used by two callers at once", enc)
-				}
-				defer flag.(*atomic.Bool).Store(false)
-				// Let other goroutines run while this one holds the encoder,
-				// so that the bound is reached on any number of CPUs.
-				runtime.Gosched()
-				return enc.EncodeAll(src, dst)
-			}
-
-			stop := make(chan struct{})
-			reader := make(chan struct{})
-			go func() {
-				defer close(reader)
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-						checkGauges()
-						runtime.Gosched()
-					}
-				}
-			}()
+			m, registry := newTestZstdMetrics()
+			var mu sync.Mutex
+			busy := make(map[*zstd.Encoder]bool)
+			seen := make(map[*zstd.Encoder]bool)
 			var wg sync.WaitGroup
 			for range goroutines {
 				wg.Go(func() {
 					for range tc.perGoroutine {
-						out, err := p.encodeWith(m, nil, src, check)
-						if err != nil {
-							t.Error(err)
-							return
+						l := p.get(t, m)
+						mu.Lock()
+						if busy[l.enc] {
+							t.Errorf("encoder %p lent to two compressions at once", l.enc)
 						}
+						busy[l.enc], seen[l.enc] = true, true
+						mu.Unlock()
+						if lent, idle, _ := p.counts(); lent > tc.maxUse || lent+idle > tc.maxUse {
+							t.Errorf("%d encoders lent and %d idle, bound %d", lent, idle, tc.maxUse)
+						}
+						runtime.Gosched() // let the others pile up
+						out := l.enc.EncodeAll(src, nil)
+						mu.Lock()
+						busy[l.enc] = false
+						mu.Unlock()
+						p.release(l, true)
 						if got, err := zstdDecompress(ZstdDecoderParams{}, nil, out, 0); err != nil || !bytes.Equal(got, src) {
 							t.Errorf("round trip failed: %v", err)
 							return
@@ -116,122 +76,176 @@ func TestZstdPoolInvariants(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			close(stop)
-			<-reader
-
-			if got := p.inUse(); got != 0 {
-				t.Errorf("%d encoders still in use after all callers returned", got)
+			lent, idle, waiters := p.counts()
+			if lent != 0 || waiters != 0 {
+				t.Errorf("%d encoders lent and %d waiters after every compression returned", lent, waiters)
 			}
-			checkGauges()
-			created := p.created.Load()
+			created := zstdCounter(t, registry, "zstd-encoders-created")
+			if created != int64(len(seen)) {
+				t.Errorf("zstd-encoders-created = %d, %d distinct encoders lent", created, len(seen))
+			}
 			if tc.maxIdle == 0 && created > int64(tc.maxUse) {
-				t.Errorf("%d encoders created, want at most MaxInUseEncoders = %d", created, tc.maxUse)
+				t.Errorf("%d encoders built, want at most the bound %d", created, tc.maxUse)
 			}
-			if got := m.created.Count(); got != created {
-				t.Errorf("zstd-encoders-created = %d, pool built %d", got, created)
+			if dropped := zstdCounter(t, registry, "zstd-encoders-dropped-idle-limit"); created-dropped != int64(idle) {
+				t.Errorf("%d built, %d dropped over the idle limit, but %d idle", created, dropped, idle)
 			}
-			if got, want := m.dropped.Count(), p.dropped.Load(); got != want {
-				t.Errorf("zstd-encoders-dropped = %d, pool dropped %d", got, want)
-			}
-			if m.wait.Count() == 0 || m.waitTotal.Count() <= 0 {
+			if m.wait.Count() == 0 {
 				t.Errorf("no wait recorded with %d goroutines and %d encoders", goroutines, tc.maxUse)
 			}
-			t.Logf("peak in use %d, created %d, waits %d", peak.Load(), created, m.wait.Count())
 		})
 	}
 }
 
-// TestZstdPoolPanicLeaksNothing checks that a panic inside encoding returns
-// the permit, drops the encoder, and leaves the pool fully usable.
-func TestZstdPoolPanicLeaksNothing(t *testing.T) {
-	p := newZstdEncoderPool(zstdTestKey(3, 2, 2))
-	src := zstdTestPayload(1 << 10)
-	var panicked *zstd.Encoder
-	boom := func(enc *zstd.Encoder, _, _ []byte) []byte {
-		panicked = enc
-		panic("boom")
-	}
+// TestZstdPoolBuildsLazily checks that compressions one after the other
+// build one encoder, whatever the bound.
+func TestZstdPoolBuildsLazily(t *testing.T) {
+	p := newZstdEncoderPool(zstdTestKey(1, 0, 0))
+	m, _ := newTestZstdMetrics()
 	for range 5 {
+		if _, err := p.encode(m, []byte("payload")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := m.created.Count(); got != 1 {
+		t.Errorf("%d encoders built for sequential compressions, want 1", got)
+	}
+}
+
+// TestZstdPoolServesWaitersInOrder queues waiters one after the other
+// behind the only encoder: they get it in the order they came.
+func TestZstdPoolServesWaitersInOrder(t *testing.T) {
+	p := newZstdEncoderPool(zstdTestKey(1, 0, 1))
+	held := p.get(t, nil)
+	var mu sync.Mutex
+	var served []int
+	var wg sync.WaitGroup
+	for i := range 5 {
+		wg.Go(func() {
+			l := p.get(t, nil)
+			mu.Lock()
+			served = append(served, i)
+			mu.Unlock()
+			p.release(l, true)
+		})
+		zstdEventually(t, "the waiter to queue", func() bool { _, _, w := p.counts(); return w == i+1 })
+	}
+	p.release(held, true)
+	wg.Wait()
+	if want := []int{0, 1, 2, 3, 4}; !slices.Equal(served, want) {
+		t.Errorf("waiters served in the order %v, want %v", served, want)
+	}
+}
+
+// TestZstdPoolWaiterNotStarved checks that a caller that holds the only
+// encoder nearly all the time, returning and retaking it between
+// compressions, cannot keep a waiter out: the waiter, parked first, gets
+// the encoder at the next return. On one P, a pool that let the returning
+// caller barge would serve the waiter only by chance.
+func TestZstdPoolWaiterNotStarved(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p := newZstdEncoderPool(zstdTestKey(1, 1, 1))
+	m, _ := newTestZstdMetrics() // the waiter's
+	held := p.get(t, nil)
+	served := make(chan struct{})
+	go func() {
+		p.release(p.get(t, m), true)
+		close(served)
+	}()
+	for _, _, w := p.counts(); w == 0; _, _, w = p.counts() {
+		runtime.Gosched()
+	}
+	src := zstdTestPayload(1 << 10)
+	for i := 0; ; i++ {
+		_ = held.enc.EncodeAll(src, nil)
+		p.release(held, true)
+		select {
+		case <-served:
+			if got := m.wait.Count(); got != 1 {
+				t.Errorf("waits recorded = %d, want 1", got)
+			}
+			return
+		default:
+		}
+		if i == 30_000 {
+			t.Fatal("waiter not served after 30000 returns of the only encoder")
+		}
+		held = p.get(t, nil)
+	}
+}
+
+// TestZstdPoolPanicDropsEncoder panics while a producer's batch holds an
+// encoder (a record with a nil header): the encoder, which may be half-way
+// through a frame, is dropped and counted, its permit goes back, and the
+// pool still serves compressions.
+func TestZstdPoolPanicDropsEncoder(t *testing.T) {
+	conf := zstdTestConfig(3, 0, 2)
+	c := newTestZstdCompressor(t, conf)
+	for i := range 3 {
+		b := &RecordBatch{Version: 2, Codec: CompressionZSTD, CompressionLevel: 3, zstd: c}
+		b.addRecord(&Record{Value: []byte("v"), Headers: []*RecordHeader{nil}})
 		func() {
 			defer func() {
 				if recover() == nil {
 					t.Fatal("the panic did not reach the caller")
 				}
 			}()
-			_, _ = p.encodeWith(nil, nil, src, boom)
+			_ = compressZstdBatch(b, true)
 		}()
-		if got := p.inUse(); got != 0 {
-			t.Fatalf("%d encoders in use after a panic", got)
+		if lent, idle, _ := c.pool.counts(); lent != 0 || idle != 0 {
+			t.Fatalf("after a panic, %d encoders lent and %d idle, want none", lent, idle)
 		}
-		if got := p.idleEncoders(); got != 0 {
-			t.Fatalf("the encoder that panicked was kept: %d idle", got)
+		if got := zstdCounter(t, conf.MetricRegistry, "zstd-encoders-dropped-failed"); got != int64(i+1) {
+			t.Fatalf("zstd-encoders-dropped-failed = %d after %d panics", got, i+1)
 		}
 	}
-
-	// Both permits still work, and the encoder that panicked is never lent again.
 	var wg sync.WaitGroup
 	for range 100 {
 		wg.Go(func() {
-			_, err := p.encodeWith(nil, nil, src, func(enc *zstd.Encoder, src, dst []byte) []byte {
-				if enc == panicked {
-					t.Error("an encoder that panicked was reused")
-				}
-				return enc.EncodeAll(src, dst)
-			})
-			if err != nil {
+			if _, err := c.compress([]byte("after the panics")); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
-	if got := p.created.Load(); got > 5+2 {
-		t.Errorf("%d encoders created, want at most 5 (dropped) + 2 (the bound)", got)
-	}
-	if got, want := p.dropped.Load(), p.created.Load()-p.idleEncoders(); got != want {
-		t.Errorf("%d encoders dropped, want the %d built and not idle: a panic's encoder must count", got, want)
+	if got := zstdCounter(t, conf.MetricRegistry, "zstd-encoders-created"); got > 3+2 {
+		t.Errorf("%d encoders built, want at most 3 (dropped) + 2 (the bound)", got)
 	}
 }
 
-// TestZstdPoolNoWaitBuildsOutsideTheBound checks the path of compressions
-// under a broker's lock: with every encoder in use it builds one for the
-// compression instead of waiting and keeps it aside as the pool's spare,
-// which serves the next such compression; one that finds the spare taken
-// builds one more.
-func TestZstdPoolNoWaitBuildsOutsideTheBound(t *testing.T) {
+// TestZstdPoolNoWaitUsesASpare checks the path of compressions under a
+// broker's lock: with every encoder lent it builds one outside the bound
+// instead of waiting and keeps it as the pool's spare, which serves the
+// next such compression; one that finds the spare taken builds one more,
+// dropped after.
+func TestZstdPoolNoWaitUsesASpare(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 0, 1))
-	m := newTestZstdMetricSet(t)
-	held, err := p.get(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := zstdTestPayload(1 << 10)
-	for range 3 {
-		out, err := p.encodeNoWait(m, nil, src)
-		if err != nil {
+	m, registry := newTestZstdMetrics()
+	held := p.get(t, m)
+	noWait := func() *zstdLease {
+		l := &zstdLease{metrics: m}
+		if err := p.acquire(l, false); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := zstdDecompress(ZstdDecoderParams{}, nil, out, 0); err != nil || !bytes.Equal(got, src) {
-			t.Fatalf("round trip failed: %v", err)
-		}
+		return l
 	}
-	if got := [3]int64{m.wait.Count(), m.created.Count(), m.dropped.Count()}; got != [3]int64{0, 2, 0} {
-		t.Errorf("waits, built, dropped = %v, want [0 2 0]: the held encoder and one spare", got)
+	for range 3 {
+		p.release(noWait(), true)
 	}
-	p.takeSpare() // as if another compression had it
-	if _, err := p.encodeNoWait(m, nil, src); err != nil {
-		t.Fatal(err)
+	if got := [2]int64{m.wait.Count(), m.created.Count()}; got != [2]int64{0, 2} {
+		t.Errorf("waits, built = %v, want [0 2]: the held encoder and one spare", got)
 	}
-	if got := m.created.Count(); got != 3 || len(p.spare) != 1 {
-		t.Errorf("%d encoders built, want 3: with the spare taken, one more, kept as the new spare", got)
+	first, second := noWait(), noWait()
+	p.release(first, true)
+	p.release(second, true)
+	if got, dropped := m.created.Count(), zstdCounter(t, registry, "zstd-encoders-dropped-idle-limit"); got != 3 || dropped != 1 {
+		t.Errorf("built %d, dropped %d: want one more built beside the spare, and dropped", got, dropped)
 	}
-	p.put(m, held)
-	if _, err := p.encodeNoWait(m, nil, src); err != nil {
-		t.Fatal(err)
-	}
+	p.release(held, true)
+	p.release(noWait(), true)
 	if got := m.created.Count(); got != 3 {
-		t.Errorf("%d encoders built, want 3: an idle encoder serves the no-wait path", got)
+		t.Errorf("%d encoders built, want 3: an idle encoder serves the no-wait path first", got)
 	}
-	drainZstdPool(p)
 }
 
 // TestZstdPoolBuildFailureReturnsPermit checks that an encoder that cannot
@@ -240,51 +254,57 @@ func TestZstdPoolBuildFailureReturnsPermit(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 1, 1))
 	p.opts = append(p.opts, zstd.WithWindowSize(1)) // below zstd's minimum window
 	for range 3 {
-		if _, err := p.encode(nil, nil, []byte("x")); err == nil {
+		if _, err := p.compress(nil, []byte("x"), true); err == nil {
 			t.Fatal("expected the encoder's construction error")
 		}
 	}
-	if got := p.inUse(); got != 0 {
-		t.Errorf("%d permits lost to failed builds", got)
+	if lent, _, _ := p.counts(); lent != 0 {
+		t.Errorf("%d permits lost to failed builds", lent)
+	}
+}
+
+// TestZstdPoolHandsPermitToWaiter fails the build of a waiter's encoder
+// while another waits behind it: the permit passes on.
+func TestZstdPoolHandsPermitToWaiter(t *testing.T) {
+	p := newZstdEncoderPool(zstdTestKey(3, 1, 1))
+	held := p.get(t, nil)
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() {
+			_, err := p.compress(nil, []byte("x"), true)
+			errs <- err
+		}()
+		zstdEventually(t, "the waiters to queue", func() bool { _, _, w := p.counts(); return w == i+1 })
+	}
+	p.release(held, false) // dropped: its permit goes to the first waiter
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
 // TestZstdPoolRecordsWaits checks that a compression that finds every
-// encoder in use waits, and that the wait is recorded once.
+// encoder lent waits, gets the one returned, and is counted once.
 func TestZstdPoolRecordsWaits(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 1, 1))
-	m := newTestZstdMetricSet(t)
-	held, err := p.get(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.wait.Count() != 0 || m.created.Count() != 1 {
-		t.Fatalf("first get: waits %d created %d, want 0 and 1", m.wait.Count(), m.created.Count())
-	}
-
+	m, _ := newTestZstdMetrics()
+	held := p.get(t, m)
 	done := make(chan error)
 	go func() {
-		_, err := p.encode(m, nil, []byte("waits for the only encoder"))
+		_, err := p.encode(m, []byte("waits for the only encoder"))
 		done <- err
 	}()
-	zstdEventually(t, "the second compression to wait", func() bool { return p.waiters.Load() == 1 })
-	select {
-	case err := <-done:
-		t.Fatalf("compression finished while the only encoder was in use (err %v)", err)
-	default:
-	}
-	p.put(m, held)
+	zstdEventually(t, "the second compression to wait", func() bool { _, _, w := p.counts(); return w == 1 })
+	p.release(held, true)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	if got := m.wait.Count(); got != 1 {
 		t.Errorf("waits recorded = %d, want 1", got)
 	}
-	if got := m.waitTotal.Count(); got <= 0 {
-		t.Errorf("total wait = %d ns, want > 0", got)
-	}
 	if got := m.created.Count(); got != 1 {
-		t.Errorf("encoders created = %d, want 1: the waiter must get the returned encoder", got)
+		t.Errorf("encoders built = %d, want 1: the waiter must get the returned encoder", got)
 	}
 }
 
@@ -294,21 +314,17 @@ func TestZstdPoolRecordsWaits(t *testing.T) {
 func TestZstdPoolTakeAllocatesNothing(t *testing.T) {
 	for _, maxInUse := range []int{2, 0} {
 		p := newZstdEncoderPool(zstdTestKey(3, 0, maxInUse))
-		m := newTestZstdMetricSet(t)
-		enc, err := p.get(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.put(m, enc)
+		m, _ := newTestZstdMetrics()
+		p.release(p.get(t, m), true)
 		allocs := testing.AllocsPerRun(1000, func() {
-			enc, err := p.get(m)
-			if err != nil {
+			l := zstdLease{metrics: m}
+			if err := p.acquire(&l, true); err != nil {
 				t.Fatal(err)
 			}
-			p.put(m, enc)
+			p.release(&l, true)
 		})
 		if allocs != 0 {
-			t.Errorf("MaxInUseEncoders %d: get+put of an idle encoder allocates %.1f times, want 0", maxInUse, allocs)
+			t.Errorf("MaxInUseEncoders %d: taking and returning an idle encoder allocates %.1f times, want 0", maxInUse, allocs)
 		}
 		drainZstdPool(p)
 	}
@@ -318,39 +334,41 @@ func TestZstdPoolTakeAllocatesNothing(t *testing.T) {
 // the same encoder, batch limits with the same window, and idle limits that
 // cannot be reached.
 func TestZstdPoolKeys(t *testing.T) {
-	conf := func(level, maxMessageBytes int, c ZstdEncoderPoolConfig) zstdPoolKey {
-		return newZstdPoolKey(level, maxMessageBytes, c)
+	key := func(level, maxMessageBytes int, c ZstdEncoderPoolConfig) zstdPoolKey {
+		conf := NewConfig()
+		conf.Producer.CompressionLevel, conf.Producer.MaxMessageBytes, conf.Producer.Zstd = level, maxMessageBytes, c
+		return zstdProducerPoolKey(conf)
 	}
 	def := ZstdEncoderPoolConfig{}
-	base := conf(CompressionLevelDefault, 1<<20, def)
+	base := zstdDefaultPoolKey(CompressionLevelDefault)
 	for _, tc := range []struct {
 		name string
 		key  zstdPoolKey
 		same bool
 	}{
-		{"level 3", conf(3, 1<<20, def), true},
-		{"level 4", conf(4, 1<<20, def), true},
-		{"level 5", conf(5, 1<<20, def), true},
-		{"level 2", conf(2, 1<<20, def), false},
-		{"level 6", conf(6, 1<<20, def), false},
-		{"batch limit in the same window", conf(3, 1<<19+1, def), true},
-		{"batch limit in a larger window", conf(3, 1<<20+1, def), false},
-		{"NewConfig's idle time", conf(3, 1<<20, newZstdEncoderPoolConfig()), true},
-		{"another idle time", conf(3, 1<<20, ZstdEncoderPoolConfig{MaxIdleTime: time.Hour}), false},
-		{"a fixed bound", conf(3, 1<<20, ZstdEncoderPoolConfig{MaxInUseEncoders: 2}), false},
-		{"the default pool", zstdDefaultPoolKey(4), true},
+		{"NewConfig's producer", key(CompressionLevelDefault, 1<<20, NewConfig().Producer.Zstd), true},
+		{"level 3", key(3, 1<<20, def), true},
+		{"level 5", key(5, 1<<20, def), true},
+		{"level 2", key(2, 1<<20, def), false},
+		{"level 6", key(6, 1<<20, def), false},
+		{"batch limit in the same window", key(3, 1<<19+1, def), true},
+		{"batch limit in a larger window", key(3, 1<<20+1, def), false},
+		{"the default idle time", key(3, 1<<20, ZstdEncoderPoolConfig{MaxIdleTime: time.Minute}), true},
+		{"another idle time", key(3, 1<<20, ZstdEncoderPoolConfig{MaxIdleTime: time.Hour}), false},
+		{"a fixed bound", key(3, 1<<20, ZstdEncoderPoolConfig{MaxInUseEncoders: 2}), false},
+		{"the default pool of level 4", zstdDefaultPoolKey(4), true},
 	} {
 		if got := tc.key == base; got != tc.same {
 			t.Errorf("%s: same pool as the default = %v, want %v (%+v vs %+v)", tc.name, got, tc.same, tc.key, base)
 		}
 	}
 	for level := 11; level <= 22; level++ {
-		if conf(level, 1<<20, def) != conf(10, 1<<20, def) {
+		if key(level, 1<<20, def) != key(10, 1<<20, def) {
 			t.Errorf("level %d does not share level 10's pool", level)
 		}
 	}
-	if conf(3, 1<<20, ZstdEncoderPoolConfig{MaxIdleEncoders: 5, MaxInUseEncoders: 2}) !=
-		conf(3, 1<<20, ZstdEncoderPoolConfig{MaxInUseEncoders: 2}) {
+	if key(3, 1<<20, ZstdEncoderPoolConfig{MaxIdleEncoders: 5, MaxInUseEncoders: 2}) !=
+		key(3, 1<<20, ZstdEncoderPoolConfig{MaxInUseEncoders: 2}) {
 		t.Error("an idle limit above a fixed in-use limit must map to the same pool as no idle limit")
 	}
 	if got := NewConfig().Producer.MaxMessageBytes; got != defaultProducerMaxMessageBytes {
@@ -374,113 +392,47 @@ func TestZstdWindow(t *testing.T) {
 	}
 }
 
-// TestZstdPoolWaiterNotStarved checks that a caller that holds the only
-// encoder nearly all the time, returning and retaking it between
-// compressions, cannot keep a waiter out: the waiter, parked first, gets the
-// encoder at the next return. On one P, a pool that let the returning
-// caller barge would serve the waiter only by chance (such a variant failed
-// this test 10 times in 10).
-func TestZstdPoolWaiterNotStarved(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	p := newZstdEncoderPool(zstdTestKey(1, 1, 1))
-	m := newTestZstdMetricSet(t) // the waiter's
-	held, err := p.get(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan struct{})
-	go func() {
-		enc, err := p.get(m)
-		if err != nil {
-			t.Error(err)
-		}
-		p.put(m, enc)
-		close(served)
-	}()
-	for p.waiters.Load() == 0 { // until the waiter is parked
-		runtime.Gosched()
-	}
-	// Each round compresses a little while holding the encoder. If the
-	// waiter is not served by the end, it was starved.
-	const rounds = 30_000
-	src := zstdTestPayload(1 << 10)
-	for i := 0; ; i++ {
-		_ = held.EncodeAll(src, nil)
-		p.put(nil, held)
-		select {
-		case <-served:
-			if got := m.wait.Count(); got != 1 {
-				t.Errorf("waits recorded = %d, want 1", got)
-			}
-			return
-		default:
-		}
-		if i == rounds {
-			t.Fatalf("waiter not served after %d returns of the only encoder", rounds)
-		}
-		if held, err = p.get(nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // TestZstdPoolFollowsGOMAXPROCS changes GOMAXPROCS under a pool with the
 // default bound: the bound grows at once for new callers, and when it
 // shrinks, the encoder above it is dropped as it comes back, not taken
 // from its caller.
 func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
-	if runtime.NumCPU() < 2 {
-		t.Skip("needs 2 CPUs: a pool that follows GOMAXPROCS stops at the number of CPUs")
+	refresh := func() {
+		zstdProcs.read.Store(0)
+		zstdGOMAXPROCS(true)
 	}
-	defer zstdRefreshGOMAXPROCS(true)
+	defer refresh()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	zstdRefreshGOMAXPROCS(true)
+	refresh()
 
 	before := NewConfig()
-	p := newZstdEncoderPool(newZstdPoolKey(CompressionLevelDefault, before.Producer.MaxMessageBytes, before.Producer.Zstd))
-	m := newTestZstdMetricSet(t)
-	first, err := p.get(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waited := make(chan *zstd.Encoder)
-	go func() {
-		enc, err := p.get(m)
-		if err != nil {
-			t.Error(err)
-		}
-		waited <- enc
-	}()
-	zstdEventually(t, "a caller to wait at GOMAXPROCS 1", func() bool { return p.waiters.Load() == 1 })
+	p := newZstdEncoderPool(zstdProducerPoolKey(before))
+	m, registry := newTestZstdMetrics()
+	first := p.get(t, m)
+	waited := make(chan *zstdLease)
+	go func() { waited <- p.get(t, m) }()
+	zstdEventually(t, "a caller to wait at GOMAXPROCS 1", func() bool { _, _, w := p.counts(); return w == 1 })
 
 	runtime.GOMAXPROCS(2)
-	zstdRefreshGOMAXPROCS(true)
-	after := NewConfig()
-	if newZstdPoolKey(CompressionLevelDefault, after.Producer.MaxMessageBytes, after.Producer.Zstd) != p.key {
+	refresh()
+	if zstdProducerPoolKey(NewConfig()) != p.key {
 		t.Fatal("configs made before and after a GOMAXPROCS change key different pools")
 	}
-	second, err := p.get(m) // the bound is 2 now: builds without waiting
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := p.get(t, m) // the bound is 2 now: builds without waiting
 	if got := m.wait.Count(); got != 0 {
 		t.Fatalf("%d waits recorded before any encoder came back", got)
 	}
-	p.put(m, second) // handed to the waiter
+	p.release(second, true) // handed to the waiter
 	third := <-waited
 
 	runtime.GOMAXPROCS(1)
-	zstdRefreshGOMAXPROCS(true)
-	p.put(m, first) // above the bound of 1: dropped
-	if got := p.dropped.Load(); got != 1 {
-		t.Errorf("after GOMAXPROCS shrank, %d encoders dropped on return, want 1", got)
+	refresh()
+	p.release(first, true) // above the bound of 1: dropped
+	p.release(third, true) // within the bound: kept
+	if lent, idle, _ := p.counts(); lent != 0 || idle != 1 {
+		t.Errorf("lent %d, idle %d, want 0 and 1", lent, idle)
 	}
-	p.put(m, third) // within the bound: kept
-	if got, want := [3]int64{p.minted.Load(), p.idleEncoders(), p.inUse()}, [3]int64{1, 1, 0}; got != want {
-		t.Errorf("permits, idle, in use = %v, want %v", got, want)
+	if got := zstdCounter(t, registry, "zstd-encoders-dropped-gomaxprocs"); got != 1 {
+		t.Errorf("zstd-encoders-dropped-gomaxprocs = %d, want 1", got)
 	}
-	if got := m.dropped.Count(); got != 1 {
-		t.Errorf("zstd-encoders-dropped = %d, want 1", got)
-	}
-	drainZstdPool(p)
 }

@@ -36,7 +36,7 @@ func TestZstdRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				c := newTestZstdCompressor(t, zstdTestConfig(level, 1, 1))
-				viaProducer, err := c.compress(level, nil, src)
+				viaProducer, err := c.compress(src)
 				if err != nil {
 					t.Fatal(err)
 				}

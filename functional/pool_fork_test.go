@@ -66,13 +66,14 @@ func TestEncodersCreatedNeverExceedInUseLimit(t *testing.T) {
 	if c := res.Pool.EncodersCreate; c < 1 || c > maxInUse {
 		t.Fatalf("%d encoders created by 80 producers, want 1..%d", c, maxInUse)
 	}
-	t.Logf("80 producers: %d encoders, %d waits (mean %.0f us)", res.Pool.EncodersCreate, res.Pool.Waits, res.Pool.WaitMeanMicros())
+	t.Logf("80 producers: %d encoders, %d waits (mean %.1f ms)", res.Pool.EncodersCreate, res.Pool.Waits, res.Pool.WaitMeanMillis())
 	verifyKgo(t, cl, res.Expect)
 }
 
-// Every producer's own registry carries the four pool metrics under their
-// documented names and types; the gauges describe the shared pool within
-// its limits and settle at zero in use once all batches are acknowledged.
+// Every producer's own registry carries the pool metrics under their
+// documented names and types; the gauges, which count the whole process,
+// settle at zero in use once all batches are acknowledged, and count the
+// idle encoders of this test's pool among others.
 func TestPoolMetricsInEachProducerRegistry(t *testing.T) {
 	const (
 		maxInUse = 2
@@ -122,8 +123,8 @@ func TestPoolMetricsInEachProducerRegistry(t *testing.T) {
 		if v := inUse.Snapshot().Value(); v != 0 {
 			t.Errorf("producer %d: %d encoders in use after every batch was acknowledged", p.ID, v)
 		}
-		if v := idle.Snapshot().Value(); v < 1 || v > maxIdle {
-			t.Errorf("producer %d: %d idle encoders, want 1..%d", p.ID, v, maxIdle)
+		if v := idle.Snapshot().Value(); v < 1 {
+			t.Errorf("producer %d: %d idle encoders in the process, want at least this test's pool's", p.ID, v)
 		}
 	}
 	if created < 1 || created > maxInUse {

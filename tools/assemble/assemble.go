@@ -19,9 +19,10 @@ type Options struct {
 	Out          string // the output directory, replaced as a whole
 	Force        bool   // discard hand edits in Out
 	Commit       string // this repository's commit, recorded in FORK.md
-	ReplacePath  string // the right-hand side of the go.mod replace line in FORK.md
-	// Check vets the finished tree before it is put in place; nil skips it.
-	Check func(dir string) error
+	// Check vets the finished tree before it is put in place; written are
+	// the files the assembly wrote or edited (slash paths), the ones whose
+	// form is this project's. nil skips it.
+	Check func(dir string, written []string) error
 }
 
 // assemble builds the fork in a directory beside o.Out and, when every step
@@ -46,14 +47,15 @@ func assemble(o Options) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := applyAllEdits(tmp, o.Edits, overlay, o.Upstream.ModVersion()); err != nil {
+	edited, err := applyAllEdits(tmp, o.Edits, overlay, o.Upstream.ModVersion())
+	if err != nil {
 		return nil, err
 	}
 	if err := writeForkNote(tmp, o, overlay); err != nil {
 		return nil, err
 	}
 	if o.Check != nil {
-		if err := o.Check(tmp); err != nil {
+		if err := o.Check(tmp, union(overlay, edited)); err != nil {
 			return nil, err
 		}
 	}
@@ -66,10 +68,24 @@ func assemble(o Options) ([]string, error) {
 	return overlay, nil
 }
 
-// applyAllEdits applies the edits file by file to the tree dir. Edits go to
-// upstream files only: an overlay file is this project's own and is changed
-// in _overlay/ directly.
-func applyAllEdits(dir string, edits []Edit, overlay []string, upstream string) error {
+// union returns the paths in a or b, sorted, each once.
+func union(a, b []string) []string {
+	seen := make(map[string]bool, len(a)+len(b))
+	var out []string
+	for _, p := range append(append([]string{}, a...), b...) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// applyAllEdits applies the edits file by file to the tree dir and returns
+// the files it edited. Edits go to upstream files only: an overlay file is
+// this project's own and is changed in _overlay/ directly.
+func applyAllEdits(dir string, edits []Edit, overlay []string, upstream string) ([]string, error) {
 	own := make(map[string]bool, len(overlay))
 	for _, f := range overlay {
 		own[f] = true
@@ -77,10 +93,10 @@ func applyAllEdits(dir string, edits []Edit, overlay []string, upstream string) 
 	byFile := make(map[string][]Edit)
 	for _, e := range edits {
 		if own[e.File] {
-			return fmt.Errorf("edit %s targets an overlay file: change the overlay file instead", e)
+			return nil, fmt.Errorf("edit %s targets an overlay file: change the overlay file instead", e)
 		}
 		if e.File != path.Clean(e.File) || path.IsAbs(e.File) {
-			return fmt.Errorf("edit %s: file must be a clean relative path", e)
+			return nil, fmt.Errorf("edit %s: file must be a clean relative path", e)
 		}
 		byFile[e.File] = append(byFile[e.File], e)
 	}
@@ -93,18 +109,18 @@ func applyAllEdits(dir string, edits []Edit, overlay []string, upstream string) 
 		p := filepath.Join(dir, filepath.FromSlash(f))
 		src, err := os.ReadFile(p)
 		if os.IsNotExist(err) {
-			return &EditError{Edit: byFile[f][0], Upstream: upstream, Err: fmt.Errorf("the file is gone")}
+			return nil, &EditError{Edit: byFile[f][0], Upstream: upstream, Err: fmt.Errorf("the file is gone")}
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out, err := applyEdits(f, src, byFile[f], upstream)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := os.WriteFile(p, out, 0o644); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return files, nil
 }

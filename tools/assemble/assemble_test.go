@@ -107,7 +107,9 @@ func TestForkNote(t *testing.T) {
 	note := readFile(t, filepath.Join(o.Out, forkNoteName))
 	for _, want := range []string{
 		"example.com/up@v1.2.3", "h1:test", "0123abc-dirty",
-		"replace example.com/up => ./build/up",
+		"`example.com/up v1.2.3`\n(`go get example.com/up@v1.2.3`)",
+		"replace example.com/up => example.com/acme/sarama-zstd v1.2.3-zstd.1",
+		"shows `v1.2.3 => ...`",
 		"`added.go`", "`replaced.go`, replacing upstream's file", "test replacement",
 		"after field Producer.CompressionLevel of type Config",
 		"after statement assigning to c.Producer.CompressionLevel in func NewConfig",
@@ -198,7 +200,7 @@ func TestFailedRunLeavesPreviousOutput(t *testing.T) {
 
 	for name, breakIt := range map[string]func(*Options){
 		"check fails": func(o *Options) {
-			o.Check = func(string) error { return errors.New("vet says no") }
+			o.Check = func(string, []string) error { return errors.New("vet says no") }
 		},
 		"anchor missing": func(o *Options) {
 			o.Edits = append(o.Edits, Edit{File: "config.go", Anchor: Anchor{Type: "Gone"}, Where: After, Code: "type X int"})
@@ -318,7 +320,7 @@ func TestCheckTree(t *testing.T) {
 	}
 	o := testOptions(t)
 	var log strings.Builder
-	o.Check = func(dir string) error { return checkTree(dir, &log) }
+	o.Check = func(dir string, written []string) error { return checkTree(dir, written, &log) }
 	mustAssemble(t, o)
 
 	unformatted := testOptions(t)
@@ -327,6 +329,13 @@ func TestCheckTree(t *testing.T) {
 	if _, err := assemble(unformatted); err == nil || !strings.Contains(err.Error(), "gofmt") {
 		t.Errorf("unformatted tree: err = %v", err)
 	}
+
+	// Upstream's own files are upstream's to format: v1.60.1 has one that
+	// gofmt would change, and the fork of it is assembled all the same.
+	upstreamUgly := testOptions(t)
+	upstreamUgly.Check = o.Check
+	writeTree(t, upstreamUgly.Upstream.Dir, map[string]string{"ugly_test.go": "package up\nfunc   Ugly() {}\n"})
+	mustAssemble(t, upstreamUgly)
 
 	vetBad := testOptions(t)
 	vetBad.Check = o.Check

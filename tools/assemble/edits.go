@@ -83,7 +83,7 @@ var edits = []Edit{
 // that producers made by NewConfig use, and never wait for an encoder: they
 // compress while the request is encoded under the broker's lock.
 func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
-	return zstdDefaultPool(params.Level).encodeNoWait(nil, dst, src)
+	return zstdDefaultPool(params.Level).compress(dst, src, false)
 }
 `,
 	},
@@ -96,8 +96,9 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Step:           stepPool,
 		Code: `			// Drop the level's idle encoder: the next compression builds one.
 			pool := zstdDefaultPool(params.Level)
-			if enc, ok, err := pool.tryGet(nil); ok && err == nil {
-				pool.release(nil, enc, true, false)
+			var lease zstdLease
+			if pool.acquire(&lease, false) == nil {
+				pool.release(&lease, false)
 			}
 `,
 	},
@@ -246,7 +247,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Why:    "zstd batches of a producer are compressed through its pool; under the broker's lock, without waiting, only if compressing them before it failed",
 		Step:   stepConfig,
 		Code: `	if b.zstd != nil && b.Codec == CompressionZSTD {
-		return b.zstd.encodeRecords(b, false)
+		return compressZstdBatch(b, false)
 	}
 `,
 	},
@@ -262,6 +263,15 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 
 	// The metrics.
 	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "newAsyncProducer", Stmt: Defines("p")},
+		Where:  After,
+		Why:    "the producer's zstd metrics are registered like its others, through its cleanup registry, which unregisters them when the producer closes",
+		Step:   stepMetrics,
+		Code: `	p.zstd.registerMetrics(p.metricsRegistry)
+`,
+	},
+	{
 		File:   "sarama.go",
 		Anchor: Anchor{TableRow: "compression-ratio-for-topic-<topic>"},
 		Where:  After,
@@ -269,11 +279,12 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Step:   stepMetrics,
 		Rows: [][]string{
 			{"zstd-encoders-created", "counter", "Number of zstd encoders built to compress the batches of the producers using this registry"},
-			{"zstd-encoders-dropped", "counter", "Number of zstd encoders that the pools those producers use let go of instead of keeping them for reuse (see Producer.Zstd)"},
-			{"zstd-encoder-wait-time-in-us", "histogram", "Distribution of the time in microseconds their compressions waited for a free zstd encoder; its count is the number of waits"},
-			{"zstd-encoder-wait-time-total-in-ns", "counter", "Total time in nanoseconds their compressions waited for a free zstd encoder; its rate is the share of time spent waiting"},
-			{"zstd-encoders-in-use", "gauge", "Number of zstd encoders compressing now, summed over the pools those producers use (shared with other producers of the same settings)"},
-			{"zstd-encoders-idle", "gauge", "Number of zstd encoders kept for reuse in those pools"},
+			{"zstd-encoder-wait-time-in-ms", "histogram", "Distribution of the time in ms their compressions waited for a zstd encoder; its count is the number of waits"},
+			{"zstd-encoders-dropped-idle-limit", "counter", "Number of zstd encoders their compressions returned with no room to keep them (Producer.Zstd.MaxIdleEncoders)"},
+			{"zstd-encoders-dropped-gomaxprocs", "counter", "Number of zstd encoders their compressions returned above a bound that a smaller GOMAXPROCS lowered"},
+			{"zstd-encoders-dropped-failed", "counter", "Number of zstd encoders dropped because their compression panicked"},
+			{"zstd-encoders-in-use", "gauge", "Number of zstd encoders compressing now, in the whole process (the same in every registry)"},
+			{"zstd-encoders-idle", "gauge", "Number of zstd encoders kept for reuse, in the whole process (the same in every registry)"},
 		},
 	},
 
@@ -303,6 +314,17 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 			"Producer.Zstd.MaxIdleTime must be at least 10ms, or 0 for the default of 1m0s (got 1ms)",
 		},
 `,
+	},
+
+	{
+		File:   "sarama.go",
+		Anchor: Anchor{TableRow: "compression-ratio-for-topic-<topic>"},
+		Where:  After,
+		Why:    "list the drops for idle time with the pool's other metrics",
+		Step:   stepIdle,
+		Rows: [][]string{
+			{"zstd-encoders-dropped-idle-time", "counter", "Number of zstd encoders dropped after Producer.Zstd.MaxIdleTime unused, in the whole process (the same in every registry)"},
+		},
 	},
 
 	// Pooled buffers.

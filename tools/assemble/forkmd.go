@@ -21,10 +21,22 @@ func writeForkNote(dir string, o Options, overlay []string) error {
 	fmt.Fprintf(&b, "- Upstream: `%s`, module hash `%s`, verified before use\n", o.Upstream.ModVersion(), o.Upstream.Hash)
 	fmt.Fprintf(&b, "- sarama-zstd commit: `%s`\n\n", o.Commit)
 
+	// The note travels with the tree: in build/sarama, in a copy vendored
+	// into another repository, and inside the module zip make dist
+	// publishes. Its advice must hold in each.
+	up := o.Upstream
 	b.WriteString("## Use\n\n")
-	b.WriteString("In a go.mod at the root of the sarama-zstd repository (elsewhere, make the path\n")
-	b.WriteString("relative to that go.mod):\n\n")
-	fmt.Fprintf(&b, "    replace %s => %s\n\n", o.Upstream.Module, o.ReplacePath)
+	fmt.Fprintf(&b, "Require the release this tree is made from, `%s %s`\n", up.Module, up.Version)
+	fmt.Fprintf(&b, "(`go get %s`), and replace it with this tree:\n\n", up.ModVersion())
+	b.WriteString("- published as a module (`make dist` of sarama-zstd, which writes this tree\n")
+	b.WriteString("  into the module's zip): the module path and version it was published under,\n")
+	fmt.Fprintf(&b, "  `replace %s => example.com/acme/sarama-zstd %s-zstd.1`;\n", up.Module, up.Version)
+	b.WriteString("- as a directory (`build/sarama` after `make fork`, or a copy of it): its path,\n")
+	b.WriteString("  relative to the go.mod (starting with `./` or `../`) or absolute,\n")
+	fmt.Fprintf(&b, "  `replace %s => ./third_party/sarama`.\n\n", up.Module)
+	fmt.Fprintf(&b, "`go list -m %s` then shows `%s => ...`; another\n", up.Module, up.Version)
+	b.WriteString("release on the left means the build runs this tree under another release's\n")
+	b.WriteString("name. sarama-zstd's docs/adopting.md has the details.\n\n")
 
 	replaced := make(map[string]Replacement, len(o.Replacements))
 	for _, r := range o.Replacements {

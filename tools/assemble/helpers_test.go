@@ -125,6 +125,5 @@ func testOptions(t *testing.T) Options {
 		Replacements: []Replacement{{File: "replaced.go", UpstreamSHA256: sum, Why: "test replacement"}},
 		Out:          filepath.Join(root, "build", "up"),
 		Commit:       "0123abc-dirty",
-		ReplacePath:  "./build/up",
 	}
 }

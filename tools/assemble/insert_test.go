@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sarama-zstd.example/tools/internal/releases"
 )
 
 const testUpstream = testModule + "@v1.2.3"
@@ -217,12 +219,13 @@ func TestBadEditCode(t *testing.T) {
 	}
 }
 
-// TestRealEditsMatchPinnedUpstream checks every edit of edits.go against the
-// pinned upstream in the module cache, when it has been downloaded.
+// TestRealEditsMatchPinnedUpstream checks every edit of edits.go against
+// each supported upstream release in the module cache, those that have been
+// downloaded.
 func TestRealEditsMatchPinnedUpstream(t *testing.T) {
-	up, err := readPin(filepath.Join("..", "..", "upstream.pin"))
+	rels, err := releases.Read(filepath.Join("..", "..", "upstream.pin"))
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	cache := os.Getenv("GOMODCACHE")
 	if cache == "" {
@@ -231,13 +234,22 @@ func TestRealEditsMatchPinnedUpstream(t *testing.T) {
 			cache = filepath.Join(filepath.SplitList(gp)[0], "pkg", "mod")
 		}
 	}
-	up.Dir = filepath.Join(cache, "github.com", "!i!b!m", "sarama@"+up.Version)
-	if up.Module != "github.com/IBM/sarama" {
-		t.Skipf("pin names %s, not the module this test knows the cache path of", up.Module)
+	for _, r := range rels {
+		t.Run(r.Version, func(t *testing.T) {
+			up := upstreamOf(r)
+			up.Dir = filepath.Join(cache, "github.com", "!i!b!m", "sarama@"+up.Version)
+			if up.Module != "github.com/IBM/sarama" {
+				t.Skipf("pin names %s, not the module this test knows the cache path of", up.Module)
+			}
+			if _, err := os.Stat(up.Dir); err != nil {
+				t.Skipf("upstream not in the module cache: %v", err)
+			}
+			checkRealEdits(t, up)
+		})
 	}
-	if _, err := os.Stat(up.Dir); err != nil {
-		t.Skipf("upstream not in the module cache: %v", err)
-	}
+}
+
+func checkRealEdits(t *testing.T, up Upstream) {
 	byFile := map[string][]Edit{}
 	for _, e := range edits {
 		byFile[e.File] = append(byFile[e.File], e)

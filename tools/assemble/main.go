@@ -6,15 +6,24 @@
 //	go run ./tools/assemble          # make fork: build/sarama
 //	go run ./tools/assemble -pr      # make pr: build/sarama, then build/pr
 //
-// It reads upstream.pin, downloads that module version with the go command
-// and verifies the tree against the pinned h1: hash; copies it beside the
+// It reads upstream.pin, the supported upstream releases, picks one (-upstream,
+// by default the newest), downloads it with the go command and verifies the
+// tree against its pinned h1: hash; copies it beside the
 // output; lays the whole files of _overlay/ over it (overwriting an upstream
 // file only as a replacement declared in edits.go with the sha256 of the
 // upstream file); applies the insertions of edits.go, each placed by Go
 // identifiers (or, for rows of a table in a package doc comment, by the name
 // in an existing row's first cell); writes FORK.md and a manifest of the
-// files; runs gofmt -l and go vet; and only then replaces the previous output. An output that was
-// edited by hand since it was generated is left alone unless -force is given.
+// files; runs gofmt -l on the files it wrote or edited and go vet on the
+// package; and only then replaces the previous output. An output that was
+// edited by hand since it was generated is left alone unless -force is
+// given. It then says which release the tree is built from and, when the
+// module proxy answers within a few seconds, whether upstream has released
+// a newer one.
+//
+// With -all it assembles every supported release, each into
+// -forks/<version> (make dist ALL=1); -matrix also runs the zstd, config and
+// producer tests in each and prints a table (make test-matrix).
 //
 // With -pr it also writes the upstream pull request into -pr-dir: a git
 // repository sarama/ whose first commit is the pristine upstream tree and
@@ -32,7 +41,11 @@
 //
 // Flags (defaults are what make fork and make pr use):
 //
-//	-pin upstream.pin                    the pinned module, version and h1: hash
+//	-pin upstream.pin                    the supported releases: module, version, h1: hash
+//	-upstream v1.62.0                    the release to assemble (default: the newest)
+//	-all                                 assemble every supported release into -forks
+//	-matrix                              -all, then test each release
+//	-forks build/forks                   where -all and -matrix assemble
 //	-overlay _overlay                    whole files laid over upstream
 //	-out build/sarama                    the fork, replaced as a whole
 //	-force                               discard hand edits in -out
@@ -58,6 +71,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"sarama-zstd.example/tools/internal/releases"
 )
 
 func main() {
@@ -70,7 +85,11 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("assemble", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	pin := fs.String("pin", "upstream.pin", "the pin file: upstream module, version and h1: hash")
+	pin := fs.String("pin", "upstream.pin", "the supported upstream releases: module, version and h1: hash of each")
+	upstream := fs.String("upstream", "", "the upstream release to assemble, one of -pin's (default: the newest)")
+	all := fs.Bool("all", false, "assemble every supported release, each into -forks/<version>")
+	matrix := fs.Bool("matrix", false, "like -all, then test each release: go test -run '"+prCheckTests+"' .")
+	forks := fs.String("forks", "build/forks", "the directory of -all and -matrix")
 	overlayDir := fs.String("overlay", "_overlay", "directory of whole files laid over upstream")
 	out := fs.String("out", "build/sarama", "output directory, replaced as a whole")
 	force := fs.Bool("force", false, "discard hand edits in the output directory")
@@ -91,29 +110,72 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q (flags only; see -h)", fs.Args())
 	}
 
-	up, err := readPin(*pin)
+	rels, err := releases.Read(*pin)
 	if err != nil {
 		return err
 	}
-	if up, err = download(up); err != nil {
+	// Whether upstream has released more is asked while the fork is
+	// assembled, and told after: a line, or nothing when the proxy is not
+	// there (offline, GOPROXY=off) or slow.
+	newest := rels.Newest()
+	published := make(chan []string, 1)
+	answered := make(chan bool, 1)
+	go func() {
+		v, ok := releases.Published(newest.Module, releases.ProxyTimeout)
+		published <- v
+		answered <- ok
+	}()
+	status := func(built releases.Release) {
+		fmt.Fprintln(stdout, releases.Status(rels, built, <-published, <-answered))
+	}
+	options := func(up Upstream, out string) Options {
+		return Options{
+			Upstream:     up,
+			OverlayDir:   *overlayDir,
+			Edits:        edits,
+			Replacements: replacements,
+			Out:          out,
+			Force:        *force,
+			Commit:       repoCommit(),
+			Check:        func(dir string, written []string) error { return checkTree(dir, written, stderr) },
+		}
+	}
+
+	if *all || *matrix {
+		if *upstream != "" || *pr {
+			return fmt.Errorf("-all and -matrix assemble every supported release: -upstream and -pr do not apply")
+		}
+		var test func(dir string) (testCount, error)
+		if *matrix {
+			test = func(dir string) (testCount, error) { return testRelease(dir, stderr) }
+		}
+		err := assembleAll(rels, func(r releases.Release, out string) error {
+			up, err := download(upstreamOf(r))
+			if err != nil {
+				return err
+			}
+			_, err = assemble(options(up, out))
+			return err
+		}, test, *forks, stdout)
+		status(newest)
 		return err
 	}
-	o := Options{
-		Upstream:     up,
-		OverlayDir:   *overlayDir,
-		Edits:        edits,
-		Replacements: replacements,
-		Out:          *out,
-		Force:        *force,
-		Commit:       repoCommit(),
-		ReplacePath:  replacePath(*out),
-		Check:        func(dir string) error { return checkTree(dir, stderr) },
+
+	rel, err := rels.Find(*upstream)
+	if err != nil {
+		return err
 	}
+	up, err := download(upstreamOf(rel))
+	if err != nil {
+		return err
+	}
+	o := options(up, *out)
 	overlay, err := assemble(o)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "assembled %s from %s: %d overlay files, %d edits\n", *out, up.ModVersion(), len(overlay), len(edits))
+	status(rel)
 	if !*pr {
 		return nil
 	}
@@ -170,16 +232,4 @@ func repoCommit() string {
 		c += "-dirty"
 	}
 	return c
-}
-
-// replacePath is the replace target for a go.mod at the repository root.
-func replacePath(out string) string {
-	if filepath.IsAbs(out) {
-		return out
-	}
-	p := filepath.ToSlash(filepath.Clean(out))
-	if strings.HasPrefix(p, "../") {
-		return p
-	}
-	return "./" + p
 }

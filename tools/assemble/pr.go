@@ -257,7 +257,8 @@ func layStepFiles(o PROptions, steps []prStep, dir string, last bool) error {
 			es = append(es, e)
 		}
 	}
-	return applyAllEdits(dir, es, laid, o.Upstream.ModVersion())
+	_, err := applyAllEdits(dir, es, laid, o.Upstream.ModVersion())
+	return err
 }
 
 // checkPRDir refuses a directory of _pr/ that names no step: its files

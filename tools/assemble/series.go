@@ -13,22 +13,26 @@ import (
 // _pr/<step ID>/, and the edits of edits.go whose Step is one of them.
 //
 // _pr/ holds files written for the pull request alone, never used by the
-// fork: its tests, smaller than the fork's, and the earlier forms of a few
-// overlay files that a later step completes (a pool key without the idle
-// time, the metrics as no-ops until the metrics commit). A file of a later
-// step replaces the earlier one at the same path; at the end of the series
-// every such earlier form has been replaced by the overlay's own file, so
-// that the series applied whole is the fork (without its own tests).
+// fork: its tests and benchmarks, smaller than the fork's. A file of a
+// later step replaces an earlier one at the same path (the pool's
+// benchmark replaces the first step's).
 
 // Step IDs, used by Edit.Step.
+//
+// The overlay files are written so that each later step only adds whole
+// declarations, struct fields and statements to the files of the steps
+// before it: each step's earlier form is the overlay's with the later
+// steps' additions removed. Until the series is derived that way, the
+// steps after the pool are one commit with it: their IDs name the pool's
+// commit, and edits.go keeps saying which step each edit belongs to.
 const (
 	stepBench   = "bench"
 	stepPool    = "pool"
-	stepConfig  = "config"
-	stepMetrics = "metrics"
-	stepWindow  = "window"
-	stepIdle    = "idle"
-	stepBuffers = "buffers"
+	stepConfig  = stepPool
+	stepMetrics = stepPool
+	stepWindow  = stepPool
+	stepIdle    = stepPool
+	stepBuffers = stepPool
 	stepDecoder = "decoder"
 )
 
@@ -64,7 +68,11 @@ are kept can be measured before and after.`,
 	{
 		ID:      stepPool,
 		Subject: "perf(zstd): bound the encoders in use with a shared, lazily built pool",
-		Overlay: []string{"zstd_pool.go", "zstd_pools.go"},
+		Overlay: []string{
+			"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go",
+			"zstd_config.go", "zstd_compressor.go", "zstd_metrics.go", "zstd_window.go",
+			"zstd_idle.go", "zstd_buffers.go", "zstd_batch.go", "zstd_poison_off.go", "zstd_poison_on.go",
+		},
 		Body: `The encoder cache keeps up to GOMAXPROCS idle encoders per level but does
 not bound the encoders in use: when more goroutines compress at once than
 encoders are idle, each of them builds one, and those beyond the cache's
@@ -78,75 +86,18 @@ pool lends at most GOMAXPROCS encoders at a time, following GOMAXPROCS as
 the runtime changes it; a compression that finds none free waits for one,
 in arrival order. Encoders are built lazily, one per compression that
 finds none idle while fewer than the bound exist, and are kept for reuse.
-Nothing changes in the API.
 
 Because a compression may now wait, producers compress a request's zstd
 batches before Broker.AsyncProduce takes the broker's lock: a wait holds
 up that producer's requests only, not the metadata, fetch or transaction
-requests sharing the connection.`,
-		Why: "the change itself: a bound on the encoders in use, the default following GOMAXPROCS, and the compression moved out of the broker's lock, with no new API",
-	},
-	{
-		ID:      stepConfig,
-		Subject: "feat(config): add Producer.Zstd limits for the encoder pools",
-		Overlay: []string{"zstd_compressor.go", "zstd_producer.go"},
-		Body: `Config.Producer.Zstd sets a producer's MaxInUseEncoders and
-MaxIdleEncoders; 0, the default, follows GOMAXPROCS for both. Producers
-configured alike share one pool and one bound, however many there are;
-a producer holds its pool from its start to its close, and a pool no
-producer uses is freed once it holds no encoder. Config.Validate rejects
-negative limits and limits above 65536.`,
-		Why: "the knobs: a fixed bound for a process that must cap zstd memory below GOMAXPROCS encoders, and fewer idle encoders for one that compresses in bursts; the defaults need no tuning",
-	},
-	{
-		ID:      stepMetrics,
-		Subject: "feat(metrics): report zstd encoders built, dropped, in use and waits",
-		Overlay: []string{"zstd_metrics.go"},
-		Body: `A producer registers zstd-encoders-created, zstd-encoders-dropped,
-zstd-encoder-wait-time-in-us, zstd-encoder-wait-time-total-in-ns,
-zstd-encoders-in-use and zstd-encoders-idle in its MetricRegistry, listed
-in the package documentation. Producers sharing a registry share the
-metrics; the gauges sum the pools those producers use. They tell an
-operator whether the limits matter: encoders built after warm-up mean
-the idle limit is too low, waits that the bound is.`,
-		Why: "the metrics that tell an operator whether a limit matters",
-	},
-	{
-		ID:       stepWindow,
-		Subject:  "perf(zstd): size encoder windows to Producer.MaxMessageBytes",
-		Optional: true,
-		Body: `Encoders had klauspost/compress's default 8 MiB window and buffers to
-match, whatever the batch. A batch is bounded by Producer.MaxMessageBytes,
-and zstd gains nothing from a window larger than its input: encoders now
-take the smallest power of two that holds MaxMessageBytes (64 KiB to
-8 MiB) and the lower-memory mode. A batch within the window compresses to
-the same bytes as before.`,
-		Why: "less memory per encoder for the same bytes",
-	},
-	{
-		ID:       stepIdle,
-		Subject:  "feat(zstd): release encoders that stay idle",
-		Overlay:  []string{"zstd_reaper.go", "zstd_config.go", "zstd_pool_key.go"},
-		Optional: true,
-		Body: `An encoder that no compression needed for Producer.Zstd.MaxIdleTime
-(one minute by default) is dropped, so that a process whose load falls
-gives the memory back; the bound does not change. A timer runs only while
-a pool holds idle encoders. A pool no producer uses is freed once its
-idle encoders are gone.`,
-		Why: "gives idle memory back; without it a pool keeps up to its bound of idle encoders, as the cache kept GOMAXPROCS per level",
-	},
-	{
-		ID:       stepBuffers,
-		Subject:  "perf(producer): compress zstd batches into pooled buffers",
-		Overlay:  []string{"zstd_buffers.go", "zstd_batch.go", "zstd_poison_off.go", "zstd_poison_on.go"},
-		Optional: true,
-		Body: `A producer's zstd batch is encoded and compressed into buffers from
-sync.Pools in power-of-two size classes, instead of two buffers of its
-size allocated per batch; the compressed bytes go back once the request
-carrying them has been encoded, and a request encoded again compresses
-again. go test -tags zstdpoison overwrites every buffer given back, so
-that a read after release fails the tests.`,
-		Why: "fewer allocations per batch; independent of the pool",
+requests sharing the connection.
+
+This commit also carries what is meant to follow it as commits of their
+own: Producer.Zstd limits (MaxInUseEncoders, MaxIdleEncoders,
+MaxIdleTime), the pools' metrics, encoder windows sized to
+Producer.MaxMessageBytes, the release of encoders idle for MaxIdleTime,
+and pooled buffers for a producer's batches.`,
+		Why: "the change: a bound on the encoders in use, the default following GOMAXPROCS, and the compression moved out of the broker's lock; with, for now, the limits as configuration, the metrics, encoder windows, idle release and pooled buffers",
 	},
 	{
 		ID:      stepDecoder,

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/dirhash"
+
+	"sarama-zstd.example/tools/internal/releases"
 )
 
 // Upstream is the pinned upstream module and, once downloaded and verified,
@@ -24,27 +26,9 @@ type Upstream struct {
 // ModVersion is the module@version form the go command and error messages use.
 func (u Upstream) ModVersion() string { return u.Module + "@" + u.Version }
 
-// readPin reads the pin file: comments (#) and blank lines, then one line
-// "module version h1:hash".
-func readPin(path string) (Upstream, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return Upstream{}, fmt.Errorf("cannot read the pin: %v", err)
-	}
-	var lines []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			lines = append(lines, l)
-		}
-	}
-	if len(lines) != 1 {
-		return Upstream{}, fmt.Errorf("%s: want one line \"module version h1:hash\", found %d", path, len(lines))
-	}
-	f := strings.Fields(lines[0])
-	if len(f) != 3 || !strings.HasPrefix(f[2], "h1:") {
-		return Upstream{}, fmt.Errorf("%s: want \"module version h1:hash\", found %q", path, lines[0])
-	}
-	return Upstream{Module: f[0], Version: f[1], Hash: f[2]}, nil
+// upstreamOf is the release r of upstream.pin, to be downloaded.
+func upstreamOf(r releases.Release) Upstream {
+	return Upstream{Module: r.Module, Version: r.Version, Hash: r.Hash}
 }
 
 // download fetches u through the go command, so GOPROXY, GOFLAGS,

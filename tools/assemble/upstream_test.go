@@ -10,26 +10,6 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 )
 
-func TestReadPin(t *testing.T) {
-	dir := t.TempDir()
-	good := filepath.Join(dir, "good.pin")
-	writeTree(t, dir, map[string]string{
-		"good.pin":   "# comment\n\nexample.com/up v1.2.3 h1:abc=\n",
-		"two.pin":    "a v1 h1:x\nb v2 h1:y\n",
-		"short.pin":  "example.com/up v1.2.3\n",
-		"nohash.pin": "example.com/up v1.2.3 abc\n",
-	})
-	u, err := readPin(good)
-	if err != nil || u.Module != "example.com/up" || u.Version != "v1.2.3" || u.Hash != "h1:abc=" {
-		t.Errorf("readPin = %+v, %v", u, err)
-	}
-	for _, bad := range []string{"two.pin", "short.pin", "nohash.pin", "missing.pin"} {
-		if _, err := readPin(filepath.Join(dir, bad)); err == nil {
-			t.Errorf("%s accepted", bad)
-		}
-	}
-}
-
 func TestVerify(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, testTree())

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
+
+	"sarama-zstd.example/tools/internal/releases"
 )
 
 // Options is one publication: which fork, under which module version, into
@@ -26,7 +28,6 @@ type Options struct {
 	GitDir     string         // the git work tree that knows the fork's commit
 	AllowDirty bool           // publish a fork that names no clean commit
 	Overwrite  bool           // replace a version already published with other content
-	Warn       func(string)   // receives advice that does not stop the run; nil: dropped
 }
 
 // Outcome says what publish did with the version's files.
@@ -56,10 +57,6 @@ type Result struct {
 // one by one, list last, so a version is listed only once its files are
 // there.
 func publish(o Options) (Result, error) {
-	warn := o.Warn
-	if warn == nil {
-		warn = func(string) {}
-	}
 	fork, err := readFork(o.Fork)
 	if err != nil {
 		return Result{}, err
@@ -67,8 +64,8 @@ func publish(o Options) (Result, error) {
 	if err := checkTarget(o.Target, fork.ModulePath); err != nil {
 		return Result{}, err
 	}
-	if note := schemeNote(o.Target.Version, fork.Upstream); note != "" {
-		warn(note)
+	if err := releases.CheckVersion(o.Target.Version, fork.Upstream); err != nil {
+		return Result{}, err
 	}
 	if fork.Dirty() && !o.AllowDirty {
 		return Result{}, fmt.Errorf("the fork in %s was assembled from sarama-zstd %q, not from a clean commit, so the published module could not be traced to its source: commit, run make fork again, or pass -allow-dirty", o.Fork, fork.Commit)

@@ -242,15 +242,27 @@ func TestPublishAllowDirty(t *testing.T) {
 	mustPublish(t, o)
 }
 
-func TestPublishWarnsOfAnotherVersionScheme(t *testing.T) {
-	var warnings []string
-	o := testOptions(writeFork(t, testForkFiles(testCommit)), t.TempDir(), "v1.2.4")
-	o.Warn = func(s string) { warnings = append(warnings, s) }
-	mustPublish(t, o)
-	if len(warnings) != 1 {
-		t.Fatalf("warnings: %q, want one", warnings)
+// TestPublishRefusesAnotherVersionScheme: the version names the upstream
+// release the fork is made from, v<upstream>-zstd.<n>, as docs/adopting.md
+// says, and nothing is written otherwise.
+func TestPublishRefusesAnotherVersionScheme(t *testing.T) {
+	fork := writeFork(t, testForkFiles(testCommit)) // of v1.2.3
+	for version, want := range map[string]string{
+		"v1.2.4":         "does not follow the scheme v<upstream>-zstd.<n>",
+		"v1.2.3-fork1":   "for upstream v1.2.3, v1.2.3-zstd.1",
+		"v1.2.3-zstd":    "does not follow the scheme",
+		"v1.2.3-zstd.1a": "does not follow the scheme",
+		"v1.2.4-zstd.1":  "names upstream v1.2.4, but the fork is made from upstream v1.2.3",
+		"v1.2.2-zstd.3":  "UPSTREAM=v1.2.2",
+	} {
+		out := t.TempDir()
+		_, err := publish(testOptions(fork, out, version))
+		mustContain(t, version+"'s error", errString(err), want)
+		if files := readTree(t, out); len(files) > 0 {
+			t.Errorf("%s: wrote %v", version, files)
+		}
 	}
-	mustContain(t, "the warning", warnings[0], "v1.2.3-zstd.N")
+	mustPublish(t, testOptions(fork, t.TempDir(), "v1.2.3-zstd.0"))
 }
 
 func TestPublishDatesByTheForksCommit(t *testing.T) {

@@ -122,6 +122,25 @@ func TestVersionSchemeWithTheGoCommand(t *testing.T) {
 		t.Errorf("the CI check, another upstream selected: %v, %q", err, out)
 	}
 
+	// Without a require, the go command gives the replaced module a
+	// placeholder version: the README's go get comes first for that reason,
+	// and the check for CI refuses the placeholder.
+	dir = t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod":  "module example.com/consumer\n\ngo 1.21\n" + unversioned,
+		"main.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/up\"\n)\n\nfunc main() { fmt.Println(up.Version()) }\n",
+	})
+	goCmd(dir, "mod", "tidy")
+	const placeholder = "v0.0.0-00010101000000-000000000000"
+	expect("replace without a require, selected", goCmd(dir, "list", "-m", "example.com/up"), "example.com/up "+placeholder+" => "+testModule+" v1.2.3-zstd.1")
+	if out, err := ciCheck(dir); err == nil || out != "example.com/up "+placeholder+" is selected but the fork is v1.2.3-zstd.1" {
+		t.Errorf("the CI check, no release required: %v, %q", err, out)
+	}
+	// Without the replace, the check says the fork is not used.
+	if out, err := ciCheck(consumer("")); err == nil || out != "example.com/up v1.2.3 is selected but the fork is not used" {
+		t.Errorf("the CI check, no fork: %v, %q", err, out)
+	}
+
 	// A replace of v1.2.3 only stops applying once v1.3.0 is selected.
 	dir = consumer("\nreplace example.com/up v1.2.3 => "+testModule+" v1.2.3-zstd.1\n", "depnew")
 	expect("versioned replace, selected", goCmd(dir, "list", "-m", "example.com/up"), "example.com/up v1.3.0")

@@ -60,16 +60,3 @@ func checkTarget(m module.Version, forkPath string) error {
 	}
 	return nil
 }
-
-// schemeNote returns advice, or "", when version does not follow the
-// suggested scheme v<upstream>-zstd.<n>: a pre-release of the upstream
-// release the fork is assembled from, so that the version says which
-// upstream it is and which revision of the fork.
-func schemeNote(version, upstreamVersion string) string {
-	pre := semver.Prerelease(version)
-	release := strings.TrimSuffix(version, pre)
-	if upstreamVersion == "" || (release == upstreamVersion && pre != "") {
-		return ""
-	}
-	return fmt.Sprintf("version %s does not name the upstream release the fork is made from (%s); the suggested scheme is %s-zstd.N (docs/adopting.md)", version, upstreamVersion, upstreamVersion)
-}

@@ -53,25 +53,3 @@ func TestCheckTargetRefuses(t *testing.T) {
 		mustContain(t, "checkTarget("+tc.path+", "+tc.version+")", err.Error(), tc.want...)
 	}
 }
-
-func TestSchemeNote(t *testing.T) {
-	for _, tc := range []struct {
-		version, upstream string
-		note              bool
-	}{
-		{"v1.61.1-zstd.1", "v1.61.1", false},
-		{"v1.61.1-acme.3", "v1.61.1", false},
-		{"v1.61.1", "v1.61.1", true},        // no fork revision
-		{"v1.61.2-zstd.1", "v1.61.1", true}, // another upstream release
-		{"v1.0.0", "v1.61.1", true},         // names no upstream at all
-		{"v1.61.1-zstd.1", "", false},       // upstream unknown: nothing to compare
-	} {
-		note := schemeNote(tc.version, tc.upstream)
-		if (note != "") != tc.note {
-			t.Errorf("schemeNote(%q, %q) = %q, want a note: %v", tc.version, tc.upstream, note, tc.note)
-		}
-		if note != "" {
-			mustContain(t, "the note", note, tc.upstream+"-zstd.N")
-		}
-	}
-}

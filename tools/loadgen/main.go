@@ -7,9 +7,9 @@
 // Sarama's own consumer; any loss, duplicate, reordering or corruption makes
 // the run fail with a non-zero exit status.
 //
-// The same source builds against the fork, upstream Sarama v1.61.1 and
-// legacy v1.45.0 (see the compare command next to it), so the figures are
-// comparable. -json prints one machine-readable line instead of the table.
+// The same source builds against the fork, upstream Sarama (the root
+// go.mod's) and legacy v1.45.0 (see the compare command next to it), so the
+// figures are comparable. -json prints one machine-readable line instead of the table.
 package main
 
 import (

@@ -40,6 +40,12 @@ type report struct {
 	PeakHeapGrow  uint64  `json:"peak_heap_growth_bytes"`
 	BaseHeap      uint64  `json:"base_heap_alloc_bytes"`
 
+	// CPU time of this process (user and system, every thread; not the
+	// embedded cluster's child process) during the produce phase, in all
+	// and per acknowledged message; null where it is not measured.
+	CPUSeconds *float64 `json:"cpu_seconds"`
+	CPUPerMsg  *float64 `json:"cpu_us_per_msg"`
+
 	// After the produce phase, producers open and idle for IdleWait
 	// (-idle-wait): the settled heap, and its growth over BaseHeap (can be
 	// negative). Absent when no idle phase ran.
@@ -51,8 +57,8 @@ type report struct {
 	// Pool metrics: nil when the Sarama in use does not publish them.
 	EncodersCreated *int64   `json:"encoders_created"`
 	EncoderWaits    *int64   `json:"encoder_waits"`
-	WaitMeanMicros  *float64 `json:"encoder_wait_mean_us"`
-	WaitP99Micros   *float64 `json:"encoder_wait_p99_us"`
+	WaitMeanMillis  *float64 `json:"encoder_wait_mean_ms"`
+	WaitP99Millis   *float64 `json:"encoder_wait_p99_ms"`
 	EncodersIdle    *int64   `json:"encoders_held_idle"` // lent or idle at the end of the idle phase
 
 	SampleRatio float64 `json:"ratio_sample"`
@@ -90,6 +96,14 @@ func (r *report) setProduce(res *workload.Result) {
 		r.MBPerSec = float64(res.Bytes) / 1e6 / r.Seconds
 	}
 	rt := res.Runtime
+	if rt.CPUMeasured {
+		cpu := rt.CPU.Seconds()
+		r.CPUSeconds = &cpu
+		if res.Messages > 0 {
+			perMsg := cpu * 1e6 / float64(res.Messages)
+			r.CPUPerMsg = &perMsg
+		}
+	}
 	r.TotalAlloc, r.Mallocs, r.GCCycles, r.GCCPUFraction = rt.TotalAlloc, rt.Mallocs, rt.GCCycles, rt.GCCPUFraction
 	r.PeakHeapAlloc, r.PeakHeapInuse = rt.PeakHeapAlloc, rt.PeakHeapInuse
 	if rt.PeakHeapAlloc > rt.BaseHeapAlloc {
@@ -108,8 +122,8 @@ func (r *report) setProduce(res *workload.Result) {
 		r.AllocPerMsg = float64(rt.TotalAlloc) / float64(res.Messages)
 	}
 	if p := res.Pool; p.Present > 0 {
-		created, waits, mean, p99 := p.EncodersCreate, p.Waits, p.WaitMeanMicros(), p.WaitP99
-		r.EncodersCreated, r.EncoderWaits, r.WaitMeanMicros, r.WaitP99Micros = &created, &waits, &mean, &p99
+		created, waits, mean, p99 := p.EncodersCreate, p.Waits, p.WaitMeanMillis(), p.WaitP99
+		r.EncodersCreated, r.EncoderWaits, r.WaitMeanMillis, r.WaitP99Millis = &created, &waits, &mean, &p99
 	}
 }
 
@@ -137,6 +151,9 @@ func (r *report) writeTable(w io.Writer) {
 		r.Producers, r.PerProd, r.InFlight, r.ValueSize, levelName(r.Level), r.Version, r.Cluster)
 	row("produce time", "%.2f s", r.Seconds)
 	row("throughput", "%.0f msg/s, %.1f MB/s (%d msgs, %.1f MB)", r.MsgsPerSec, r.MBPerSec, r.Messages, float64(r.Bytes)/1e6)
+	if r.CPUPerMsg != nil {
+		row("CPU", "%.2f s, %.1f µs per message (this process: the producers, not the cluster)", *r.CPUSeconds, *r.CPUPerMsg)
+	}
 	row("allocated", "%.1f MB (%.0f B/msg, %d objects)", float64(r.TotalAlloc)/1e6, r.AllocPerMsg, r.Mallocs)
 	row("GC", "%d cycles, %.1f%% of CPU", r.GCCycles, 100*r.GCCPUFraction)
 	row("peak heap", "%.1f MB allocated (%.1f MB over the idle connected producers), %.1f MB in use",
@@ -146,8 +163,8 @@ func (r *report) writeTable(w io.Writer) {
 			float64(*r.IdleHeap)/1e6, *r.IdleWait, float64(*r.IdleHeapGrowth)/1e6, float64(r.BaseHeap)/1e6)
 	}
 	if r.EncodersCreated != nil {
-		row("zstd encoders", "%d created (all producers), %d waits, mean %.0f us, p99 <= %.0f us",
-			*r.EncodersCreated, *r.EncoderWaits, *r.WaitMeanMicros, *r.WaitP99Micros)
+		row("zstd encoders", "%d created (all producers), %d waits, mean %.1f ms, p99 <= %.0f ms",
+			*r.EncodersCreated, *r.EncoderWaits, *r.WaitMeanMillis, *r.WaitP99Millis)
 		if r.EncodersIdle != nil {
 			row("", "%d held after the idle phase", *r.EncodersIdle)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -16,10 +17,14 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// A scenario's chart has two rows. On top, grouped bars: for each headline
-// figure, every variant relative to upstream v1.61.1, on a log scale so
-// that 8x and 1/50 read alike. Below, one panel per figure in its units,
-// one bar per variant, each labelled with its median.
+// A scenario's chart has two rows, showing the same statistic as the
+// table (see spread): a bar is a geometric mean, a whisker the lowest and
+// highest, and each panel says so. On top, grouped bars: for each headline
+// figure, every variant relative to upstream, the geometric mean of the
+// rounds' ratios on a log scale (so that 8x and 1/50 read alike), with
+// the lowest and highest round. Below, one panel per figure in its units,
+// one bar per variant: the geometric mean of its runs, with the lowest and
+// highest run; their quotient is the bar above.
 
 // chartFigure is a headline figure of the chart.
 type chartFigure struct {
@@ -31,6 +36,7 @@ type chartFigure struct {
 
 var chartFigures = []chartFigure{
 	{"msgs_per_s", "throughput", "throughput (msg/s)", "higher"},
+	{"cpu_us_per_msg", "CPU per message", "CPU per message (µs)", "lower"},
 	{"alloc_bytes", "bytes allocated", "allocated while producing (MB)", "lower"},
 	{"peak_heap_alloc_bytes", "peak heap", "peak heap (MB)", "lower"},
 	{"idle_heap_growth_bytes", "idle heap over baseline", "idle heap over baseline (MB)", "lower"},
@@ -100,38 +106,36 @@ func (s *summary) writePNG(path string) error {
 	return f.Close()
 }
 
-// relative returns log2 of the ratio variant/upstream of every chart
-// figure (the median of the rounds' ratios, as in the table), for the top
-// row, and the ratios as labels ("n/a" where there is none: a figure
-// the variant does not report or a non-positive one). Without an upstream
-// variant the first variant is the reference.
-func (s *summary) relative(v string) (heights []float64, labels []string, ref string) {
+// relative returns, for the top row, the ratio variant/reference of every
+// chart figure over the rounds (as in the table), and their labels ("n/a"
+// where there is none: a figure the variant does not report or a
+// non-positive one). The reference is upstream, or without it the first
+// variant.
+func (s *summary) relative(v string) (ratios []spread, labels []string, ref string) {
 	ref = "upstream"
 	if !s.has(ref) {
 		ref = s.Variants[0]
 	}
 	for _, f := range chartFigures {
-		r := math.NaN()
-		if v == ref {
-			r = 1
-		} else if pr := s.Ratios[f.Key][[2]string{v, ref}]; pr.Median > 0 {
-			r = pr.Median
+		r := spread{Center: 1, Lo: 1, Hi: 1, N: 1}
+		if v != ref {
+			r = s.Ratios[f.Key][[2]string{v, ref}]
 		}
-		if math.IsNaN(r) {
-			heights, labels = append(heights, 0), append(labels, "n/a")
+		if !(r.Center > 0) {
+			ratios, labels = append(ratios, spread{}), append(labels, "n/a")
 			continue
 		}
-		heights, labels = append(heights, math.Log2(r)), append(labels, showRatio(r)+"x")
+		ratios, labels = append(ratios, r), append(labels, showRatio(r.Center)+"x"+dagger(r))
 	}
-	return heights, labels, ref
+	return ratios, labels, ref
 }
 
 func (s *summary) relativePlot() (*plot.Plot, error) {
 	p := plot.New()
 	_, _, ref := s.relative(s.Variants[0])
-	p.Title.Text = fmt.Sprintf("%s: %s\nmedians of %s, relative to %s (= 1x, log scale)",
-		s.Scenario.Name, s.Scenario.Title, s.rounds(), s.Labels[ref])
-	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.Title.Text = fmt.Sprintf("%s: %s\nrelative to %s (= 1x, log scale): geometric mean of %s' ratios, whiskers from the lowest to the highest round",
+		s.Scenario.Name, s.Scenario.Title, s.Labels[ref], s.rounds())
+	p.Title.TextStyle.Font.Size = vg.Points(12)
 	p.Y.Label.Text = "x " + s.Labels[ref]
 	groups := make([]string, len(chartFigures))
 	for i, f := range chartFigures {
@@ -149,10 +153,24 @@ func (s *summary) relativePlot() (*plot.Plot, error) {
 			shown = append(shown, v)
 		}
 	}
-	width := vg.Points(120 / float64(max(len(shown), 1)))
+	width := vg.Points(100 / float64(max(len(shown), 1)))
 	lo, hi := -1.0, 1.0
 	for j, v := range shown {
-		heights, labels, _ := s.relative(v)
+		ratios, labels, _ := s.relative(v)
+		heights := make([]float64, len(ratios))
+		tips := make([]float64, len(ratios)) // the labels' height: the whisker's end
+		var ws whiskers
+		for i, r := range ratios {
+			if r.N == 0 {
+				continue
+			}
+			heights[i], tips[i] = math.Log2(r.Center), math.Log2(r.Hi)
+			if r.Center < 1 {
+				tips[i] = math.Log2(r.Lo)
+			}
+			ws.add(float64(i), math.Log2(r.Lo), math.Log2(r.Hi))
+			lo, hi = math.Min(lo, math.Log2(r.Lo)), math.Max(hi, math.Log2(r.Hi))
+		}
 		bars, err := plotter.NewBarChart(plotter.Values(heights), width)
 		if err != nil {
 			return nil, err
@@ -160,16 +178,14 @@ func (s *summary) relativePlot() (*plot.Plot, error) {
 		bars.Color = barColour(v)
 		bars.LineStyle.Width = 0
 		bars.Offset = width * vg.Length(float64(j)-float64(len(shown)-1)/2)
-		p.Add(bars)
+		ws.Offset = bars.Offset
+		p.Add(bars, &ws)
 		p.Legend.Add(s.Labels[v], bars)
-		lbl, err := barLabels(heights, labels, 0, bars.Offset)
+		lbl, err := barLabels(tips, labels, 0, bars.Offset)
 		if err != nil {
 			return nil, err
 		}
 		p.Add(lbl...)
-		for _, h := range heights {
-			lo, hi = math.Min(lo, h), math.Max(hi, h)
-		}
 	}
 	// Room below for the labels of falling bars, above for the legend.
 	lo, hi = math.Floor(lo)-0.6, math.Ceil(hi)
@@ -204,22 +220,30 @@ func factorLabel(k float64) string {
 	return fmt.Sprintf("1/%.0fx", math.Exp2(-k))
 }
 
-// unitPlot is the panel of one figure in its units: a bar per variant.
+// unitPlot is the panel of one figure in its units: a bar per variant,
+// the geometric mean of its runs (the median where a run's value is not
+// positive, marked †), with a whisker from the lowest to the highest run.
 func (s *summary) unitPlot(cf chartFigure) (*plot.Plot, error) {
 	f := figureByKey(cf.Key)
 	p := plot.New()
-	p.Title.Text = cf.Title
+	p.Title.Text = cf.Title + "\ngeometric mean, lowest-highest run"
+	p.Title.TextStyle.Font.Size = vg.Points(10)
 	p.Y.Label.Text = f.Unit
 	names := make([]string, len(s.Variants))
 	hi, lo := 0.0, 0.0
+	var ws whiskers
 	for j, v := range s.Variants {
 		names[j] = s.Labels[v]
-		x := s.Medians[cf.Key][v] / f.Scale
-		label := show(x)
-		if math.IsNaN(x) {
-			x = 0
+		x := s.Values[cf.Key][v]
+		c := x.Center / f.Scale
+		label := show(c) + dagger(x)
+		if math.IsNaN(c) {
+			c = 0
+		} else {
+			ws.add(float64(j), x.Lo/f.Scale, x.Hi/f.Scale)
+			hi, lo = math.Max(hi, x.Hi/f.Scale), math.Min(lo, x.Lo/f.Scale)
 		}
-		bars, err := plotter.NewBarChart(plotter.Values{x}, vg.Points(34))
+		bars, err := plotter.NewBarChart(plotter.Values{c}, vg.Points(30))
 		if err != nil {
 			return nil, err
 		}
@@ -227,13 +251,17 @@ func (s *summary) unitPlot(cf chartFigure) (*plot.Plot, error) {
 		bars.Color = barColour(v)
 		bars.LineStyle.Width = 0
 		p.Add(bars)
-		lbl, err := barLabels([]float64{x}, []string{label}, float64(j), 0)
+		tip := c // the label above the whisker
+		if !math.IsNaN(x.Hi) {
+			tip = x.Hi / f.Scale
+		}
+		lbl, err := barLabels([]float64{tip}, []string{label}, float64(j), 0)
 		if err != nil {
 			return nil, err
 		}
 		p.Add(lbl...)
-		hi, lo = math.Max(hi, x), math.Min(lo, x)
 	}
+	p.Add(&ws)
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = math.Pi / 8
 	p.X.Tick.Label.XAlign = draw.XRight
@@ -241,6 +269,39 @@ func (s *summary) unitPlot(cf chartFigure) (*plot.Plot, error) {
 	p.Y.Max = math.Max(hi*1.15, 1e-9)
 	p.Y.Tick.Marker = plot.TickerFunc(plainTicks)
 	return p, nil
+}
+
+// whiskers draw a vertical line with caps from lo to hi at each category,
+// shifted by Offset like the bars they belong to.
+type whiskers struct {
+	X, Lo, Hi []float64
+	Offset    vg.Length
+}
+
+func (w *whiskers) add(x, lo, hi float64) {
+	w.X, w.Lo, w.Hi = append(w.X, x), append(w.Lo, lo), append(w.Hi, hi)
+}
+
+// Plot implements plot.Plotter.
+func (w *whiskers) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	style := draw.LineStyle{Color: color.Black, Width: vg.Points(1)}
+	capW := vg.Points(4)
+	for i := range w.X {
+		x := trX(w.X[i]) + w.Offset
+		lo, hi := trY(w.Lo[i]), trY(w.Hi[i])
+		c.StrokeLine2(style, x, lo, x, hi)
+		c.StrokeLine2(style, x-capW, lo, x+capW, lo)
+		c.StrokeLine2(style, x-capW, hi, x+capW, hi)
+	}
+}
+
+// DataRange implements plot.DataRanger, so that the axes hold the whiskers.
+func (w *whiskers) DataRange() (xmin, xmax, ymin, ymax float64) {
+	if len(w.X) == 0 {
+		return 0, 0, 0, 0
+	}
+	return slices.Min(w.X), slices.Max(w.X), slices.Min(w.Lo), slices.Max(w.Hi)
 }
 
 // plainTicks are gonum's default ticks labelled without padding zeros

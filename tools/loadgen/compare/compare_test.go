@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -37,10 +38,10 @@ func TestSummariseSkipsAbsentFigures(t *testing.T) {
 		"upstream": {{"msgs_per_s": 10.0, "encoders_created": nil, "sarama": "v1.61.1"}},
 	}
 	s := summarise([]string{"fork", "upstream"}, runs)
-	if got := s.Medians["msgs_per_s"]["fork"]; got != 20 {
-		t.Errorf("fork throughput median %v, want 20", got)
+	if got := s.Values["msgs_per_s"]["fork"]; math.Abs(got.Center-math.Sqrt(300)) > 1e-9 || got.Lo != 10 || got.Hi != 30 {
+		t.Errorf("fork throughput %+v, want the geometric mean of 10 and 30, from 10 to 30", got)
 	}
-	if got := s.Medians["encoders_created"]["upstream"]; !math.IsNaN(got) {
+	if got := s.Values["encoders_created"]["upstream"]; !math.IsNaN(got.Center) || got.N != 0 {
 		t.Errorf("upstream encoders created %v, want absent", got)
 	}
 	if got := s.Labels["upstream"]; got != "upstream v1.61.1" {
@@ -77,20 +78,101 @@ func TestRatio(t *testing.T) {
 }
 
 // Ratios pair the rounds: a machine twice as fast in one round moves both
-// variants, not their ratio, while the ratio of the medians would mix
-// rounds. Rounds where a ratio is undefined are left out.
+// variants, not their ratio. Rounds where a ratio is undefined are left
+// out. The central ratio is the geometric mean of the rounds' ratios,
+// which is the ratio of the variants' geometric means: a table's ratio is
+// what its values give.
 func TestPairRatios(t *testing.T) {
 	a := []map[string]any{{"x": 20.0}, {"x": 40.0}, {"x": 10.0}, {"x": nil}}
 	b := []map[string]any{{"x": 10.0}, {"x": 40.0}, {"x": 2.0}, {"x": 5.0}}
 	r := pairRatios(a, b, "x")
-	if r.N != 3 || r.Median != 2 || r.Lo != 1 || r.Hi != 5 {
-		t.Errorf("paired ratios %+v, want median 2 of 3 rounds, range 1-5", r)
+	if r.N != 3 || math.Abs(r.Center-math.Cbrt(10)) > 1e-9 || r.Lo != 1 || r.Hi != 5 || r.Median {
+		t.Errorf("paired ratios %+v, want the geometric mean of 2, 1 and 5 over 3 rounds, range 1-5", r)
 	}
-	if got := ratio(median(values(a, "x")), median(values(b, "x"))); got == r.Median {
-		t.Errorf("the example does not tell the two statistics apart (%v)", got)
+	va, vb := summarize(values(a[:3], "x")), summarize(values(b[:3], "x"))
+	if got := va.Center / vb.Center; math.Abs(got-r.Center) > 1e-9 {
+		t.Errorf("ratio of the geometric means %v, geometric mean of the ratios %v: they must agree", got, r.Center)
 	}
-	if none := pairRatios(a[3:], b[3:], "x"); none.N != 0 || !math.IsNaN(none.Median) {
+	if none := pairRatios(a[3:], b[3:], "x"); none.N != 0 || !math.IsNaN(none.Center) {
 		t.Errorf("no round with a ratio gave %+v", none)
+	}
+}
+
+// A value that is zero or negative has no geometric mean: the median then,
+// marked; equal values are themselves, zero included.
+func TestSummarize(t *testing.T) {
+	for _, c := range []struct {
+		in     []float64
+		center float64
+		median bool
+	}{
+		{[]float64{2, 8}, 4, false},
+		{[]float64{0, 0, 0}, 0, false},
+		{[]float64{0, 3, 5}, 3, true},
+		{[]float64{-1, 2, 9, 4}, 3, true},
+		{[]float64{math.NaN(), 9}, 9, false},
+	} {
+		got := summarize(c.in)
+		if math.Abs(got.Center-c.center) > 1e-9 || got.Median != c.median {
+			t.Errorf("summarize(%v) = %+v, want center %v, median %v", c.in, got, c.center, c.median)
+		}
+	}
+}
+
+// The variants alternate: as given in odd rounds, reversed in even ones.
+func TestRoundOrder(t *testing.T) {
+	vs := []string{"fork", "upstream", "legacy"}
+	var got []string
+	for r := 1; r <= 4; r++ {
+		got = append(got, strings.Join(roundOrder(vs, r), " "))
+	}
+	want := []string{"fork upstream legacy", "legacy upstream fork", "fork upstream legacy", "legacy upstream fork"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("orders %q, want %q", got, want)
+	}
+	if strings.Join(vs, " ") != "fork upstream legacy" {
+		t.Errorf("roundOrder changed its argument: %v", vs)
+	}
+}
+
+// A verdict needs every round on one side of 1; a range that reaches 1
+// is no difference.
+func TestJudge(t *testing.T) {
+	for _, c := range []struct {
+		r    spread
+		want string
+	}{
+		{spread{Center: 1.3, Lo: 1.1, Hi: 1.5, N: 4}, "faster"},
+		{spread{Center: 0.5, Lo: 0.4, Hi: 0.9, N: 4}, "slower"},
+		{spread{Center: 1.07, Lo: 0.6, Hi: 1.43, N: 6}, noDifference},
+		{spread{Center: 1.1, Lo: 1, Hi: 1.2, N: 2}, noDifference},
+		{spread{Center: 3, Lo: 3, Hi: 3, N: 1}, "no verdict from 1 round"},
+		{spread{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}, "no ratio"},
+	} {
+		if got := judge(c.r, "faster", "slower"); got != c.want {
+			t.Errorf("judge(%+v) = %q, want %q", c.r, got, c.want)
+		}
+	}
+}
+
+// The verdicts end the output: the rule, then one line per scenario.
+func TestVerdicts(t *testing.T) {
+	s := testSummary(t)
+	var b strings.Builder
+	writeVerdicts(&b, []*summary{s})
+	out := b.String()
+	for _, want := range []string{
+		"## Verdicts: fork against upstream v1.61.1\n",
+		"no difference measurable here",
+		"| scenario | throughput | CPU time per message | bytes allocated | peak heap | heap kept after the idle wait |",
+		"| level19, 2 rounds | 8.32x (8.30-8.33) faster | 0.12x (0.12-0.12) less | 0.014x (0.014-0.015) less | 0.026x (0.026-0.026) lower | 0.0032x (0.0025-0.0042) less |\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verdicts lack %q:\n%s", want, out)
+		}
+	}
+	if !strings.HasSuffix(out, "|\n") {
+		t.Errorf("the verdicts do not end with a scenario's line:\n%s", out)
 	}
 }
 
@@ -100,7 +182,7 @@ func testSummary(t *testing.T) *summary {
 	t.Helper()
 	run := func(msgs, alloc, peak, base, idle float64, pool bool) map[string]any {
 		r := map[string]any{
-			"msgs_per_s": msgs, "alloc_bytes": alloc, "peak_heap_alloc_bytes": peak,
+			"msgs_per_s": msgs, "cpu_us_per_msg": 2e6 / msgs, "alloc_bytes": alloc, "peak_heap_alloc_bytes": peak,
 			"base_heap_alloc_bytes": base, "idle_heap_alloc_bytes": idle, "idle_heap_growth_bytes": idle - base,
 			"encoders_created": nil, "encoders_held_idle": nil, "sarama": "v1.61.1",
 		}
@@ -128,12 +210,13 @@ func TestMarkdownTable(t *testing.T) {
 		"## level19: ",
 		"| figure | fork | upstream v1.61.1 | legacy v1.45.0 | fork/upstream | fork/legacy |",
 		"|---|---:|---:|---:|---:|---:|",
-		"| throughput (msg/s) | 840 | 101 | 87.5 | 8.32 (8.30-8.33) | 9.61 (9.22-10.00) |",
+		"| throughput (msg/s) | 840 | 101 | 87.5 | 8.32 (8.30-8.33) | 9.60 (9.22-10.00) |",
 		"| peak heap (MB) | 348 | 13494 | 15050 | 0.026 (0.026-0.026) | 0.023 (0.023-0.023) |",
 		"| heap before producing (baseline) (MB) | 60.0 | 60.0 | 58.0 | 1.00 (1.00-1.00) | 1.03 (1.03-1.03) |",
-		"| idle heap over baseline (MB) | 0.40 | 120 | 62.5 | 0.0033 (0.0025-0.0042) | 0.0064 (0.0048-0.0081) |",
+		"| idle heap over baseline (MB) | 0.39 | 120 | 62.5 | 0.0032 (0.0025-0.0042) | 0.0062 (0.0048-0.0081) |",
 		"| zstd encoders held after the idle wait | 0.00 | n/a | n/a | - | - |",
-		"medians of 2 rounds",
+		"2 rounds, each running the variants back to back",
+		"Values are geometric means",
 		"Baseline: ",
 		"![level19: ",
 	} {
@@ -237,8 +320,11 @@ func TestSelectScenarios(t *testing.T) {
 func TestScenarioPresets(t *testing.T) {
 	for _, sc := range scenarios {
 		short, full := flagMap(t, sc.Short.Flags), flagMap(t, sc.Full.Flags)
-		if sc.Short.Rounds < 1 || sc.Full.Rounds < sc.Short.Rounds {
+		if sc.Short.Rounds < minVerdictRounds || sc.Full.Rounds < sc.Short.Rounds {
 			t.Errorf("%s: rounds short %d, full %d", sc.Name, sc.Short.Rounds, sc.Full.Rounds)
+		}
+		if sc.Short.Rounds%2 != 0 || sc.Full.Rounds%2 != 0 {
+			t.Errorf("%s: rounds short %d, full %d: an odd number lets one variant run first more often", sc.Name, sc.Short.Rounds, sc.Full.Rounds)
 		}
 		if atoi(t, short["-producers"])*atoi(t, short["-messages"]) >= atoi(t, full["-producers"])*atoi(t, full["-messages"]) {
 			t.Errorf("%s: the short preset sends no fewer messages than the full one", sc.Name)
@@ -282,12 +368,57 @@ func TestLoadgenArgs(t *testing.T) {
 }
 
 func TestTaggedLine(t *testing.T) {
-	got := string(taggedLine([]byte(`{"variant":"fork","msgs_per_s":1}`+"\n"), "large", 2))
-	if want := `{"scenario":"large","round":2,"variant":"fork","msgs_per_s":1}` + "\n"; got != want {
+	got := string(taggedLine([]byte(`{"variant":"fork","msgs_per_s":1}`+"\n"), runTag{"s1", "large", 2, 1}))
+	if want := `{"session":"s1","scenario":"large","round":2,"place":1,"variant":"fork","msgs_per_s":1}` + "\n"; got != want {
 		t.Errorf("tagged line %q, want %q", got, want)
 	}
-	if got := string(taggedLine([]byte(`{}`), "small", 1)); got != `{"scenario":"small","round":1}`+"\n" {
+	if got := string(taggedLine([]byte(`{}`), runTag{"s1", "small", 1, 2})); got != `{"session":"s1","scenario":"small","round":1,"place":2}`+"\n" {
 		t.Errorf("tagged empty object %q", got)
+	}
+}
+
+// stability reads the runs file back and judges windows of N rounds of
+// each session: here the throughput of the second session's first two
+// rounds is the opposite of the first session's.
+func TestStability(t *testing.T) {
+	var lines []string
+	add := func(session string, round int, fork, upstream float64) {
+		for place, v := range roundOrder([]string{"fork", "upstream"}, round) {
+			msgs := fork
+			if v == "upstream" {
+				msgs = upstream
+			}
+			lines = append(lines, fmt.Sprintf(`{"session":%q,"scenario":"small","round":%d,"place":%d,"variant":%q,"msgs_per_s":%v,"alloc_bytes":%v}`,
+				session, round, place+1, v, msgs, map[string]float64{"fork": 50, "upstream": 100}[v]))
+		}
+	}
+	for r, x := range []float64{110, 120, 90, 130} {
+		add("a", r+1, x, 100)
+	}
+	for r, x := range []float64{80, 90, 120, 105} {
+		add("b", r+1, x, 100)
+	}
+	lines = append(lines, `{"scenario":"small","round":1,"variant":"fork","msgs_per_s":1}`) // no session: ignored
+	path := filepath.Join(t.TempDir(), "runs.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := stability(&b, path); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"2 sessions (a, b)",
+		"| small | 2 | 4 | 2 faster, 1 slower, 1 none !! | 4 no ratio | 4 less |",
+		"| small | 4 | 2 | 2 none | 2 no ratio | 2 less |",
+		// 5 of 8 rounds faster, 3 slower: 2 (5/8)^2 (3/8)^2.
+		"| small | throughput | 5 of 8 | 3 | 11% | 0.6% | 0.033% | 0.0018% |",
+		"| small | bytes allocated | 0 of 8 | 8 | 0 | 0 | 0 | 0 |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stability lacks %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ type figure struct {
 var figures = []figure{
 	{"msgs_per_s", "throughput", "msg/s", 1, "higher"},
 	{"mb_per_s", "throughput", "MB/s", 1, "higher"},
+	{"cpu_us_per_msg", "CPU time per message", "µs", 1, "lower"},
 	{"alloc_bytes", "allocated while producing", "MB", 1e6, "lower"},
 	{"alloc_bytes_per_msg", "allocated per message", "B", 1, "lower"},
 	{"gc_cycles", "GC cycles", "", 1, "lower"},
@@ -29,7 +30,7 @@ var figures = []figure{
 	{"encoders_created", "zstd encoders created", "", 1, "lower"},
 	{"encoders_held_idle", "zstd encoders held after the idle wait", "", 1, "lower"},
 	{"encoder_waits", "compressions that waited for an encoder", "", 1, "lower"},
-	{"encoder_wait_mean_us", "mean wait of those", "µs", 1, "lower"},
+	{"encoder_wait_mean_ms", "mean wait of those", "ms", 1, "lower"},
 	{"batch_uncompressed_bytes", "batch size, uncompressed", "KiB", 1024, "higher"},
 	{"ratio_batches", "compression ratio", "x", 1, "higher"},
 }
@@ -44,29 +45,69 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// pairedRatio compares two variants over the rounds: the median of the
-// per-round ratios and their range. Each round runs the variants back to
-// back, so a ratio within a round sees the machine as it was then; on a
-// shared machine whose speed drifts over minutes, that is steadier than the
-// ratio of the two medians (make bench pairs its rows the same way).
-type pairedRatio struct {
-	Median, Lo, Hi float64
-	N              int // rounds with a ratio
+// spread summarises a figure over runs, or a ratio over rounds: one
+// central value and the lowest and highest.
+//
+// The central value is the geometric mean when every value is positive.
+// For ratios that is the statistic that agrees with the values: the
+// geometric mean of the rounds' ratios fork/upstream equals the geometric
+// mean of the fork's runs over that of upstream's, so a table's or a
+// chart's ratio is what its two values give. When a value is zero or
+// negative (no GC cycle, an idle heap below its baseline) there is no
+// geometric mean and the central value is the median (Median is set).
+type spread struct {
+	Center, Lo, Hi float64
+	N              int  // values summarised
+	Median         bool // Center is the median, not the geometric mean
+}
+
+// summarize is the spread of the values present (NaN values are absent,
+// for example pool metrics of a Sarama that has none). With no value every
+// field is NaN and N is 0.
+func summarize(xs []float64) spread {
+	var present []float64
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			present = append(present, x)
+		}
+	}
+	if len(present) == 0 {
+		return spread{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	}
+	s := spread{Lo: slices.Min(present), Hi: slices.Max(present), N: len(present)}
+	switch {
+	case s.Lo == s.Hi:
+		s.Center = s.Lo // every statistic agrees, zero included
+	case s.Lo > 0:
+		s.Center = geomean(present)
+	default:
+		s.Center, s.Median = median(present), true
+	}
+	return s
+}
+
+// geomean of positive values.
+func geomean(xs []float64) float64 {
+	var logs float64
+	for _, x := range xs {
+		logs += math.Log(x)
+	}
+	return math.Exp(logs / float64(len(xs)))
 }
 
 // pairRatios pairs the runs of two variants by round (their order in the
-// slices) and takes each round's ratio of figure key (see ratio).
-func pairRatios(a, b []map[string]any, key string) pairedRatio {
+// slices) and summarises each round's ratio of figure key (see ratio).
+// Each round runs the variants back to back, so a ratio within a round sees
+// the machine as it was then; on a shared machine whose speed drifts over
+// minutes, the spread of those ratios is what tells a difference between
+// the builds from the drift (make bench pairs its rows the same way).
+// Rounds where the ratio is undefined are left out.
+func pairRatios(a, b []map[string]any, key string) spread {
 	var rs []float64
 	for i := range min(len(a), len(b)) {
-		if r := ratio(num(a[i], key), num(b[i], key)); !math.IsNaN(r) {
-			rs = append(rs, r)
-		}
+		rs = append(rs, ratio(num(a[i], key), num(b[i], key)))
 	}
-	if len(rs) == 0 {
-		return pairedRatio{Median: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
-	}
-	return pairedRatio{Median: median(rs), Lo: slices.Min(rs), Hi: slices.Max(rs), N: len(rs)}
+	return summarize(rs)
 }
 
 // num is figure key of one run, NaN when absent.
@@ -77,8 +118,7 @@ func num(run map[string]any, key string) float64 {
 	return math.NaN()
 }
 
-// median of the present values; NaN when there are none (for example pool
-// metrics of a Sarama that has no pool metrics).
+// median of the values; NaN when there are none.
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return math.NaN()
@@ -92,14 +132,11 @@ func median(xs []float64) float64 {
 	}
 }
 
-// values collects figure key from runs, skipping runs where it is absent
-// (JSON null).
+// values collects figure key from runs, NaN where it is absent (JSON null).
 func values(runs []map[string]any, key string) []float64 {
-	var xs []float64
-	for _, r := range runs {
-		if f, ok := r[key].(float64); ok {
-			xs = append(xs, f)
-		}
+	xs := make([]float64, len(runs))
+	for i, r := range runs {
+		xs[i] = num(r, key)
 	}
 	return xs
 }

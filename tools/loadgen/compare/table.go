@@ -7,33 +7,33 @@ import (
 	"strings"
 )
 
-// summary is one scenario's comparison: the medians of every figure per
-// variant, and what they were measured with.
+// summary is one scenario's comparison: every figure per variant over its
+// runs, every ratio over the rounds, and what they were measured with.
 type summary struct {
 	Scenario scenario
 	Flags    string   // the scenario's loadgen flags, the same for every variant
 	Extra    []string // -flags given to compare, after the preset's
-	Variants []string // in run order
+	Variants []string // in the order of the odd rounds
 	Labels   map[string]string
-	Medians  map[string]map[string]float64        // figure key -> variant -> median
-	Ratios   map[string]map[[2]string]pairedRatio // figure key -> (variant, reference) -> ratio
-	Rounds   map[string]int                       // variant -> runs
-	Seconds  float64                              // wall time of the scenario's runs
+	Values   map[string]map[string]spread    // figure key -> variant -> over its runs
+	Ratios   map[string]map[[2]string]spread // figure key -> (variant, reference) -> over the rounds
+	Rounds   map[string]int                  // variant -> runs
+	Seconds  float64                         // wall time of the scenario's runs
 }
 
 func summarise(variants []string, runs map[string][]map[string]any) *summary {
 	s := &summary{
 		Variants: variants,
 		Labels:   map[string]string{},
-		Medians:  map[string]map[string]float64{},
-		Ratios:   map[string]map[[2]string]pairedRatio{},
+		Values:   map[string]map[string]spread{},
+		Ratios:   map[string]map[[2]string]spread{},
 		Rounds:   map[string]int{},
 	}
 	for _, f := range figures {
-		s.Medians[f.Key] = map[string]float64{}
-		s.Ratios[f.Key] = map[[2]string]pairedRatio{}
+		s.Values[f.Key] = map[string]spread{}
+		s.Ratios[f.Key] = map[[2]string]spread{}
 		for _, v := range variants {
-			s.Medians[f.Key][v] = median(values(runs[v], f.Key))
+			s.Values[f.Key][v] = summarize(values(runs[v], f.Key))
 			for _, ref := range variants {
 				if ref != v {
 					s.Ratios[f.Key][[2]string{v, ref}] = pairRatios(runs[v], runs[ref], f.Key)
@@ -82,8 +82,8 @@ func (s *summary) pairs() [][2]string {
 	return out
 }
 
-// rounds says how many runs per variant the medians are of: "5 rounds",
-// or the range if the variants differ.
+// rounds says how many rounds the scenario ran: "5 rounds", or the range
+// if the variants differ.
 func (s *summary) rounds() string {
 	lo, hi := math.MaxInt, 0
 	for _, v := range s.Variants {
@@ -99,21 +99,28 @@ func (s *summary) rounds() string {
 	}
 }
 
+// statisticNote says what the table's numbers are, for the text under a
+// scenario's heading and the verdicts.
+const statisticNote = "Values are geometric means of the runs; a ratio is the geometric mean of the rounds' ratios " +
+	"(the same as the ratio of the two values), with the lowest and highest round's ratio in parentheses. " +
+	"† marks a median, used where a run's value is zero or negative."
+
 // writeMarkdown writes the scenario's section: a heading, how it was
-// measured, the table of medians and ratios, what the idle rows mean and,
-// if chart is not empty, a link to the chart.
+// measured, the table, what the idle rows mean and, if chart is not empty,
+// a link to the chart.
 func (s *summary) writeMarkdown(w io.Writer, chart string) {
 	fmt.Fprintf(w, "## %s: %s\n\n", s.Scenario.Name, s.Scenario.Title)
 	fmt.Fprintf(w, "loadgen `%s` for every variant, and `-max-idle-time %v` for the fork; "+
-		"medians of %s, the variants run alternately, every run verified by read-back (%.0f s in all). "+
-		"A ratio is the median of the rounds' ratios, with their range: each round runs the variants back to back.\n\n",
-		strings.Join(loadgenArgs("", s.Flags, s.Extra), " "), forkMaxIdleTime, s.rounds(), s.Seconds)
+		"%s, each running the variants back to back, in the order of the columns in odd rounds and the reverse in even ones; "+
+		"every run verified by read-back (%.0f s in all). %s\n\n",
+		strings.Join(loadgenArgs("", s.Flags, s.Extra), " "), forkMaxIdleTime, s.rounds(), s.Seconds, statisticNote)
 	s.writeTable(w)
 	fmt.Fprintf(w, "\nBaseline: the heap of the connected producers before their first message, "+
 		"after two garbage collections. The idle rows: the same measure after the producers, still open, "+
 		"sent nothing for %v after the last acknowledgement (the fork drops encoders idle for %v). "+
 		"The growth over the baseline includes Sarama's per-topic and per-partition producer state and "+
-		"the metrics its first messages register, alike in every build; what differs is the encoders kept.\n",
+		"the metrics its first messages register, alike in every build; what differs is the encoders kept. "+
+		"CPU time is the producing process's, user and system, not the cluster's.\n",
 		idleWait, forkMaxIdleTime)
 	if chart != "" {
 		fmt.Fprintf(w, "\n![%s: %s](%s)\n", s.Scenario.Name, s.Scenario.Title, chart)
@@ -137,18 +144,31 @@ func (s *summary) writeTable(w io.Writer) {
 	for _, f := range figures {
 		fmt.Fprintf(w, "| %s%s |", f.Label, unit(f))
 		for _, v := range s.Variants {
-			fmt.Fprintf(w, " %s |", show(s.Medians[f.Key][v]/f.Scale))
+			x := s.Values[f.Key][v]
+			fmt.Fprintf(w, " %s%s |", show(x.Center/f.Scale), dagger(x))
 		}
 		for _, p := range pairs {
-			r := s.Ratios[f.Key][p]
-			cell := showRatio(r.Median)
-			if r.N > 1 {
-				cell += " (" + showRatio(r.Lo) + "-" + showRatio(r.Hi) + ")"
-			}
-			fmt.Fprintf(w, " %s |", cell)
+			fmt.Fprintf(w, " %s |", showSpread(s.Ratios[f.Key][p]))
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// showSpread formats a ratio with its range: "1.07 (0.60-1.43)", a
+// dagger after a median, the range left out for a single round.
+func showSpread(r spread) string {
+	cell := showRatio(r.Center) + dagger(r)
+	if r.N > 1 {
+		cell += " (" + showRatio(r.Lo) + "-" + showRatio(r.Hi) + ")"
+	}
+	return cell
+}
+
+func dagger(x spread) string {
+	if x.Median {
+		return "†"
+	}
+	return ""
 }
 
 func unit(f figure) string {
@@ -158,7 +178,7 @@ func unit(f figure) string {
 	return " (" + f.Unit + ")"
 }
 
-// show formats a median: n/a when the variant does not report the figure.
+// show formats a value: n/a when the variant does not report the figure.
 func show(x float64) string {
 	switch {
 	case math.IsNaN(x):

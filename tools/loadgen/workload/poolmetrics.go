@@ -9,7 +9,7 @@ import (
 // Sarama: with upstream or legacy builds they are simply absent.
 const (
 	MetricEncodersCreated = "zstd-encoders-created"
-	MetricEncoderWait     = "zstd-encoder-wait-time-in-us"
+	MetricEncoderWait     = "zstd-encoder-wait-time-in-ms"
 	MetricEncodersInUse   = "zstd-encoders-in-use"
 	MetricEncodersIdle    = "zstd-encoders-idle"
 )
@@ -18,21 +18,21 @@ const (
 type PoolMetrics struct {
 	Present        int   // producers whose registry had zstd-encoders-created
 	EncodersCreate int64 // sum of zstd-encoders-created
-	Waits          int64 // sum of zstd-encoder-wait-time-in-us counts
+	Waits          int64 // sum of zstd-encoder-wait-time-in-ms counts
 	// waitSum and waitP99 are combined from per-producer histograms: the
 	// mean exactly (count-weighted), p99 as the largest per-producer p99,
 	// an upper bound of the true p99 that needs no sample merging.
 	waitSum float64
 	WaitP99 float64
-	// Held is the encoders the pool holds, lent or idle (zstd-encoders-in-use
-	// plus zstd-encoders-idle). The gauges describe the pool a producer
-	// uses, which every producer configured alike shares, so combining
-	// producers keeps the largest value instead of adding them up.
+	// Held is the encoders the pools hold, lent or idle (zstd-encoders-in-use
+	// plus zstd-encoders-idle). The gauges count the whole process, the
+	// same in every registry, so combining producers keeps the largest
+	// value instead of adding them up.
 	Held int64
 }
 
-// WaitMeanMicros is the mean wait for a free encoder, in microseconds.
-func (m PoolMetrics) WaitMeanMicros() float64 {
+// WaitMeanMillis is the mean wait for a free encoder, in milliseconds.
+func (m PoolMetrics) WaitMeanMillis() float64 {
 	if m.Waits == 0 {
 		return 0
 	}

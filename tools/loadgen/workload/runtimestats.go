@@ -15,6 +15,12 @@ type RuntimeStats struct {
 	GCCPUFraction float64 // GC CPU time / total CPU time available during the phase
 	PeakHeapAlloc uint64  // highest sampled live+unswept heap object bytes (≈HeapAlloc)
 	PeakHeapInuse uint64  // highest sampled in-use heap span bytes (≈HeapInuse)
+	// CPU is the CPU time the process used during the phase, user and
+	// system, on every thread (zero where it is not measured: CPUMeasured).
+	// Unlike a rate it does not fall when other work takes the machine's
+	// cores, so it compares builds on a busy machine more steadily.
+	CPU         time.Duration
+	CPUMeasured bool
 	// BaseHeapAlloc is the settled heap at Start (SettledHeap): what the
 	// connected producers hold before their first message. PeakHeapAlloc-BaseHeapAlloc is what
 	// the phase itself added, where differences between builds show.
@@ -33,6 +39,8 @@ type Sampler struct {
 	peakAlloc  uint64
 	peakInuse  uint64
 	baseAlloc  uint64
+	cpu0       time.Duration
+	cpuOK      bool
 }
 
 var sampleNames = []string{
@@ -50,6 +58,7 @@ func StartSampler(interval time.Duration) *Sampler {
 	metrics.Read(samples)
 	s.gcCPU0, s.totalCPU0 = samples[2].Value.Float64(), samples[3].Value.Float64()
 	runtime.ReadMemStats(&s.start)
+	s.cpu0, s.cpuOK = processCPU()
 	s.done.Add(1)
 	go s.loop(interval, samples)
 	return s
@@ -100,6 +109,7 @@ func (s *Sampler) sample(samples []metrics.Sample) {
 func (s *Sampler) Stop() RuntimeStats {
 	close(s.stop)
 	s.done.Wait()
+	cpu1, cpuOK := processCPU()
 	samples := newSamples()
 	s.sample(samples) // one last peak candidate, and the CPU counters
 	runtime.ReadMemStats(&s.end)
@@ -110,6 +120,9 @@ func (s *Sampler) Stop() RuntimeStats {
 		PeakHeapAlloc: s.peakAlloc,
 		PeakHeapInuse: s.peakInuse,
 		BaseHeapAlloc: s.baseAlloc,
+	}
+	if s.cpuOK && cpuOK {
+		st.CPU, st.CPUMeasured = cpu1-s.cpu0, true
 	}
 	if total := samples[3].Value.Float64() - s.totalCPU0; total > 0 {
 		st.GCCPUFraction = (samples[2].Value.Float64() - s.gcCPU0) / total
