@@ -1,24 +1,5 @@
 package sarama
 
-// compressZstdRequest compresses the zstd record batches of a produce
-// request that a producer built, in the goroutine that sends its requests
-// to the broker, before the request is sent (compressZstdBatches).
-//
-// While the set waits here for an encoder, its broker producer may start
-// closing (a connection error): the messages behind the set then go back
-// through their partition producers, to be sent again, and the broker may
-// be reopened. If the set then goes out on the new connection and fails
-// with a retriable error, retrying its messages through the partition
-// producers would put them behind those: out of order. Such a set is
-// marked resent, as the broker producer marks the set it holds when it
-// starts closing, so that it is retried as a batch, ahead of them.
-func compressZstdRequest(bp *brokerProducer, set *produceSet, req *ProduceRequest) {
-	compressZstdBatches(req)
-	if bp.zstdClosing.Load() {
-		set.resent = true
-	}
-}
-
 // compressZstdBatches compresses the zstd record batches of a produce
 // request that a producer built, before the request is sent. Encoding a
 // request holds its broker's lock, and a compression may wait for an
@@ -69,4 +50,21 @@ func compressZstdBatch(b *RecordBatch, wait bool) error {
 	}
 	done = true
 	return err
+}
+
+// zstdSendRefused reports whether the goroutine that sends a broker
+// producer's requests must fail the set it holds instead of sending it:
+// the broker producer has started closing (a connection error,
+// zstdClosing) since the set was handed over, which a wait for an encoder
+// in compressZstdBatches makes likely. The broker producer has sent the
+// messages behind the set back through their partition producers, and the
+// client may have reopened the broker. Sent on the new connection, the set
+// could fail with a retriable error (NOT_LEADER_OR_FOLLOWER after a leader
+// move) and, for a producer that is not idempotent, have its messages
+// retried through the partition producers too, behind those: out of order.
+// Failed here with ErrNotConnected, as AsyncProduce fails a request to a
+// closed broker, it is retried as a batch, ahead of them, as the requests
+// that failed with the connection are.
+func zstdSendRefused(bp *brokerProducer) bool {
+	return bp.zstdClosing.Load()
 }

@@ -106,22 +106,34 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		File:   "async_producer.go",
 		Anchor: Anchor{Func: "(*asyncProducer).newBrokerProducer", Stmt: Defines("request")},
 		Where:  After,
-		Why:    "compress before AsyncProduce takes the broker's lock, so a wait for an encoder holds up no other request on the connection; a set whose broker producer started closing meanwhile is marked resent",
+		Why:    "compress before AsyncProduce takes the broker's lock, so a wait for an encoder holds up no other request on the connection",
 		Step:   stepPool,
-		Code: `			compressZstdRequest(bp, set, request)
+		Code: `			compressZstdBatches(request)
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "(*asyncProducer).newBrokerProducer", Stmt: Calls("broker.AsyncProduce")},
+		Where:  Before,
+		Why:    "a set whose broker producer started closing while it waited for an encoder is failed, to be retried as a batch, instead of going out on a reopened connection behind the messages sent back (which reordered messages of producers that are not idempotent)",
+		Step:   stepPool,
+		Code: `			if zstdSendRefused(bp) {
+				sendResponse(nil, ErrNotConnected)
+				continue
+			}
 `,
 	},
 	{
 		File:   "async_producer.go",
 		Anchor: Anchor{Type: "brokerProducer", Field: []string{"closing"}},
 		Where:  After,
-		Why:    "the request goroutine learns that run started closing while it compressed a set",
+		Why:    "the goroutine that sends requests learns that run started closing (zstdSendRefused)",
 		Step:   stepPool,
 		// A field of its own, after a blank line, so that gofmt realigns no
 		// upstream line around it.
 		Code: `
 	// zstdClosing is set with closing, for the goroutine that sends
-	// requests (compressZstdRequest).
+	// requests (zstdSendRefused).
 	zstdClosing atomic.Bool
 `,
 	},
@@ -129,7 +141,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		File:   "async_producer.go",
 		Anchor: Anchor{Func: "(*brokerProducer).handleError", Stmt: AssignsTo("bp.closing")},
 		Where:  After,
-		Why:    "a set that waited for an encoder while the broker producer started closing must be retried ahead of the messages this sends back (compressing without the mark reordered messages of producers that are not idempotent)",
+		Why:    "see zstdSendRefused",
 		Step:   stepPool,
 		Code: `		bp.zstdClosing.Store(true)
 `,
