@@ -33,7 +33,7 @@ RERUN := --rerun-fails=1 --rerun-fails-max-failures=3
 FORKTESTOUT := --format dots --hide-summary=skipped
 
 .PHONY: all fork modfiles compare compare-full test test-tools test-fork test-fork-race \
-	test-fork-repeat test-fuzz test-functional test-dist test-matrix test-pr dist upgrade fuzz bench bench-encoder pr pr-bench pr-lint lint clean
+	test-fork-repeat test-fuzz test-functional test-dist test-matrix test-pr dist upgrade fuzz bench bench-decode bench-encoder pr pr-bench pr-lint lint clean
 
 all: compare
 
@@ -130,7 +130,7 @@ test-pr:
 # the next one (-zstdbench.round). benchtable pairs the rows of each round
 # for its ratios; benchstat gives the spread. BENCH narrows the rows, e.g.
 # make bench BENCH='BenchmarkZstdPool/heap=app/size=2KiB'
-bench: fork
+bench: fork bench-decode
 	mkdir -p $(BENCH_DIR)
 	cd $(FORK) && $(GO) test -c -o ../bench/sarama.test .
 	rm -f $(BENCH_DIR)/raw.txt
@@ -169,6 +169,14 @@ upgrade:
 	@test -n "$(UPSTREAM)" || { echo "usage: make upgrade UPSTREAM=vX.Y.Z" >&2; exit 2; }
 	$(GO) run ./tools/upgrade -version '$(UPSTREAM)'
 	$(MAKE) fork test-fork test-fork-race test-functional test-pr
+
+# One decode of a valid 2, 16 or 64 MiB zstd frame into an empty buffer,
+# the fork's decoder against upstream's (BenchmarkZstdDecodeLarge):
+# build/bench/decode.txt, and B/op by benchstat (docs/decompression.md).
+bench-decode: fork
+	mkdir -p $(BENCH_DIR)
+	cd $(FORK) && $(GO) test -run '^$$' -bench '^BenchmarkZstdDecodeLarge$$' -benchtime 4x -count $(BENCHROUNDS) . > ../bench/decode.txt
+	$(BENCHSTAT) -col '/decoder@(upstream fork)' -row /size,/frame $(BENCH_DIR)/decode.txt
 
 # The encoder options, upstream's against the fork's (speed, ratio, memory
 # an encoder keeps), and what a rebuild costs: build/bench/encoder.txt.

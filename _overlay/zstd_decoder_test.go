@@ -269,9 +269,9 @@ func TestZstdDecompressHighRatio(t *testing.T) {
 		if err != nil || len(out) != content || bytes.IndexFunc(out, func(r rune) bool { return r != 'x' }) >= 0 {
 			t.Fatalf("%d bytes, %v", len(out), err)
 		}
-		// The claim is hidden from the decoder: the output grows by
-		// appends, some 1.25x each past 256 bytes.
-		if allocated > 6*content {
+		// The claim, allocated once an eighth of it decoded, and the
+		// probes that decoded it.
+		if allocated > content*5/4 {
 			t.Errorf("allocated %d bytes for %d of content", allocated, content)
 		}
 	})
@@ -322,8 +322,8 @@ func TestZstdDecompressHighRatio(t *testing.T) {
 	})
 }
 
-// A frame that declares more than zstdTrustedClaim is decoded with the claim
-// hidden, and the claim is then checked, in both header forms.
+// A frame that declares more than zstdTrustedClaim is probed, then decoded
+// with its claim, which is checked, in both header forms.
 func TestZstdDecompressChecksLargeClaims(t *testing.T) {
 	src := zstdTestPayload(3 << 20)
 	for _, single := range []bool{true, false} {
@@ -382,6 +382,68 @@ func TestZstdDecompressChecksLargeClaims(t *testing.T) {
 			t.Errorf("err = %v, want an unknown dictionary", err)
 		}
 	})
+}
+
+// A valid frame over zstdTrustedClaim costs its claim, allocated in one
+// buffer as upstream does, and the probes that decode an eighth of it
+// first: within 1.25x the claim, whether its blocks are compressed records
+// or RLE.
+func TestZstdDecompressLargeValidFrameAllocatesItsClaim(t *testing.T) {
+	zstdTestWarm(t, 0)
+	for _, size := range []int{2 << 20, 16 << 20} {
+		records, err := zstdCompress(ZstdEncoderParams{Level: 3}, nil, zstdTestPayload(size))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, frame := range map[string][]byte{"records": records, "rle": zstdTestRLEFrame(size, true)} {
+			t.Run(fmt.Sprintf("size=%dMiB/frame=%s", size>>20, name), func(t *testing.T) {
+				var out []byte
+				allocated := zstdTestAllocated(func() { out, err = zstdDecompress(ZstdDecoderParams{}, nil, frame, 0) })
+				if err != nil || len(out) != size {
+					t.Fatalf("%d bytes, %v", len(out), err)
+				}
+				if max := uint64(size) * 5 / 4; allocated > max {
+					t.Errorf("allocated %d bytes for a %d-byte frame, want at most %d", allocated, size, max)
+				}
+			})
+		}
+	}
+}
+
+// A frame whose first blocks decode to an eighth of its claim and whose
+// others decode to nothing: the claim is allocated, then refused. That is
+// the most a frame can make the decoder allocate: 8 times what it decodes
+// (and the probes). One that decodes to less than an eighth first is
+// decoded with its claim hidden, and costs what it decodes, grown by
+// appends (some 5 times as much in all), and the probes.
+func TestZstdDecompressClaimProvenByAnEighth(t *testing.T) {
+	const claim = 16 << 20
+	frame := func(valid int) []byte {
+		f := zstdTestHeader(claim, 17)
+		for range valid / zstdMaxBlockSize {
+			f = append(f, zstdTestBlock(zstdTestRLE, zstdMaxBlockSize, false, 'x')...)
+		}
+		return append(f, zstdTestEmptyBlocks((claim-valid)/zstdMaxBlockSize)...)
+	}
+	zstdTestWarm(t, 0)
+	for _, tc := range []struct {
+		valid int
+		max   uint64
+	}{
+		{claim / zstdClaimProofShare, claim + claim/zstdClaimProofShare + 1<<20},
+		{claim/zstdClaimProofShare - zstdMaxBlockSize, 6*(claim/zstdClaimProofShare-zstdMaxBlockSize) + 4<<20},
+	} {
+		t.Run(fmt.Sprintf("valid=%dKiB", tc.valid>>10), func(t *testing.T) {
+			var err error
+			allocated := zstdTestAllocated(func() { _, err = zstdDecompress(ZstdDecoderParams{}, nil, frame(tc.valid), 0) })
+			if !errors.Is(err, ErrMalformedZstdFrame) || !strings.Contains(err.Error(), fmt.Sprintf("declares %d bytes", claim)) {
+				t.Fatalf("err = %v, want ErrMalformedZstdFrame naming the claim", err)
+			}
+			if allocated > tc.max {
+				t.Errorf("allocated %d bytes for a frame that decodes to %d, want at most %d", allocated, tc.valid, tc.max)
+			}
+		})
+	}
 }
 
 func TestZstdWindowFor(t *testing.T) {
@@ -657,5 +719,48 @@ func BenchmarkZstdDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkZstdDecodeLarge decodes one valid frame of 2, 16 or 64 MiB into
+// an empty buffer, as a consumer's first batch of that size is: JSON-like
+// records compressed at level 3 (frame=records), and RLE blocks, the most
+// zstd inflates (frame=rle). decoder=fork is zstdDecompress without a
+// bound; decoder=upstream is what upstream's zstdDecompress does, one
+// DecodeAll of a decoder built with its options, which allocates the
+// frame's declared size. B/op is the figure to compare (make bench-decode).
+func BenchmarkZstdDecodeLarge(b *testing.B) {
+	upstream, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer upstream.Close()
+	for _, size := range []int{2 << 20, 16 << 20, 64 << 20} {
+		records, err := zstdCompress(ZstdEncoderParams{Level: 3}, nil, zstdTestPayload(size))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, frame := range []struct {
+			name string
+			data []byte
+		}{{"records", records}, {"rle", zstdTestRLEFrame(size, true)}} {
+			for _, decoder := range []struct {
+				name   string
+				decode func() ([]byte, error)
+			}{
+				{"fork", func() ([]byte, error) { return zstdDecompress(ZstdDecoderParams{}, nil, frame.data, 0) }},
+				{"upstream", func() ([]byte, error) { return upstream.DecodeAll(frame.data, nil) }},
+			} {
+				b.Run(fmt.Sprintf("size=%dMiB/frame=%s/decoder=%s", size>>20, frame.name, decoder.name), func(b *testing.B) {
+					b.SetBytes(int64(size))
+					b.ReportAllocs()
+					for b.Loop() {
+						if out, err := decoder.decode(); err != nil || len(out) != size {
+							b.Fatalf("%d bytes, %v", len(out), err)
+						}
+					}
+				})
+			}
+		}
 	}
 }

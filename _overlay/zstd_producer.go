@@ -45,3 +45,20 @@ func compressZstdBatch(b *RecordBatch, l *zstdLease) error {
 	done = true
 	return err
 }
+
+// zstdSendRefused reports whether the goroutine that sends a broker
+// producer's requests must fail the set it holds instead of sending it:
+// the broker producer has started closing (a connection error,
+// zstdClosing) since the set was handed over, which a wait for an encoder
+// in compressZstdBatches makes likely. The broker producer has sent the
+// messages behind the set back through their partition producers, and the
+// client may have reopened the broker. Sent on the new connection, the set
+// could fail with a retriable error (NOT_LEADER_OR_FOLLOWER after a leader
+// move) and, for a producer that is not idempotent, have its messages
+// retried through the partition producers too, behind those: out of order.
+// Failed here with ErrNotConnected, as AsyncProduce fails a request to a
+// closed broker, it is retried as a batch, ahead of them, as the requests
+// that failed with the connection are.
+func zstdSendRefused(bp *brokerProducer) bool {
+	return bp.zstdClosing.Load()
+}

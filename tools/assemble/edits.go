@@ -107,6 +107,41 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Code: `			compressZstdBatches(request)
 `,
 	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "(*asyncProducer).newBrokerProducer", Stmt: Calls("broker.AsyncProduce")},
+		Where:  Before,
+		Why:    "a set whose broker producer started closing while it waited for an encoder is failed, to be retried as a batch, instead of going out on a reopened connection behind the messages sent back (which reordered messages of producers that are not idempotent)",
+		Step:   stepPool,
+		Code: `			if zstdSendRefused(bp) {
+				sendResponse(nil, ErrNotConnected)
+				continue
+			}
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Type: "brokerProducer", Field: []string{"closing"}},
+		Where:  After,
+		Why:    "the goroutine that sends requests learns that run started closing (zstdSendRefused)",
+		Step:   stepPool,
+		// A field of its own, after a blank line, so that gofmt realigns no
+		// upstream line around it.
+		Code: `
+	// zstdClosing is set with closing, for the goroutine that sends
+	// requests (zstdSendRefused).
+	zstdClosing atomic.Bool
+`,
+	},
+	{
+		File:   "async_producer.go",
+		Anchor: Anchor{Func: "(*brokerProducer).handleError", Stmt: AssignsTo("bp.closing")},
+		Where:  After,
+		Why:    "see zstdSendRefused",
+		Step:   stepPool,
+		Code: `		bp.zstdClosing.Store(true)
+`,
+	},
 
 	// The producer's limits.
 	{

@@ -56,11 +56,13 @@ var (
 		"expected", "returned", "second", "order", "gift", "wrapped", "nicely", "cheap", "price"}
 )
 
-// Value returns the value of message seq of producer, about size bytes long
-// (never shorter than the fixed fields, about 250 bytes). The same arguments
-// always give the same bytes. It is built with appends into one buffer, the
-// only allocation, so that generating the workload costs little next to
-// what is measured (the producers).
+// Value returns the value of message seq of producer, about size bytes long.
+// From compactBelow bytes up it is an event with the fixed fields of a real
+// one (about 250 bytes) and items; below, only the identity and a random
+// pad (no shorter than about 70 bytes). The same arguments always give the
+// same bytes. It is built with appends into one buffer, the only
+// allocation, so that generating the workload costs little next to what is
+// measured (the producers).
 func Value(producer, seq, size int) []byte { return ValueInto(nil, producer, seq, size) }
 
 // ValueInto is Value written over buf's memory when its capacity is
@@ -81,10 +83,10 @@ func ValueInto(buf []byte, producer, seq, size int) []byte {
 		v = make([]byte, 0, size+320)
 	}
 	v = append(v, checksumPrefix+`00000000",`...) // checksum filled in last
-	v = append(v, `"producer":`...)
-	v = strconv.AppendInt(v, int64(producer), 10)
-	v = append(v, `,"seq":`...)
-	v = strconv.AppendInt(v, int64(seq), 10)
+	v = appendIdentity(v, producer, seq)
+	if size < compactBelow {
+		return appendCompact(v, r, size)
+	}
 	v = append(v, `,"ts":`...)
 	v = strconv.AppendInt(v, 1_760_000_000_000+int64(seq)*37+int64(r.IntN(1000)), 10)
 	v = append(v, `,"event":"`...)
@@ -131,7 +133,34 @@ func ValueInto(buf []byte, producer, seq, size int) []byte {
 		v = base64.StdEncoding.AppendEncode(v, chunk)
 	}
 	v = append(v, `"}`...)
+	return sealChecksum(v)
+}
 
+// compactBelow is the size under which a value has no event fields.
+const compactBelow = 256
+
+// appendIdentity appends the fields that name the message, which every
+// value starts with after its checksum (see CheckMessage).
+func appendIdentity(v []byte, producer, seq int) []byte {
+	v = append(v, `"producer":`...)
+	v = strconv.AppendInt(v, int64(producer), 10)
+	v = append(v, `,"seq":`...)
+	return strconv.AppendInt(v, int64(seq), 10)
+}
+
+// appendCompact finishes a small value: a pad of random base64 up to size.
+func appendCompact(v []byte, r *rand.Rand, size int) []byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	v = append(v, `,"pad":"`...)
+	for n := size - len(v) - 2; n > 0; n-- {
+		v = append(v, alphabet[r.IntN(len(alphabet))])
+	}
+	v = append(v, `"}`...)
+	return sealChecksum(v)
+}
+
+// sealChecksum writes the checksum of v's content into its header.
+func sealChecksum(v []byte) []byte {
 	appendHex(v[len(checksumPrefix):len(checksumPrefix)], uint64(crc32.ChecksumIEEE(v[checksumHeaderLen:])), 8)
 	return v
 }
@@ -175,4 +204,23 @@ func CheckValue(v []byte) error {
 		return fmt.Errorf("%w: header %q, content %s", ErrChecksum, want, got)
 	}
 	return nil
+}
+
+// CheckMessage verifies a record as it was produced, without knowing what
+// was sent: its key names a message, its value's checksum matches its
+// content, and the value names the same producer and sequence number as
+// the key (a value under another message's key is corruption too).
+func CheckMessage(key, value []byte) (producer, seq int, err error) {
+	if producer, seq, err = ParseKey(key); err != nil {
+		return 0, 0, err
+	}
+	if err := CheckValue(value); err != nil {
+		return producer, seq, err
+	}
+	identity := appendIdentity(nil, producer, seq)
+	rest := value[checksumHeaderLen:]
+	if !bytes.HasPrefix(rest, identity) || len(rest) == len(identity) || rest[len(identity)] != ',' {
+		return producer, seq, fmt.Errorf("value of key %s names another message: %.40q", key, rest)
+	}
+	return producer, seq, nil
 }

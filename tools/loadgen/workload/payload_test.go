@@ -71,3 +71,33 @@ func TestValueIntoReusesTheBuffer(t *testing.T) {
 		t.Error("ValueInto with a small buffer differs from Value")
 	}
 }
+
+// Values below compactBelow keep the identity and the checksum and reach
+// down to the 80 bytes of the smallest messages the fault tests send.
+func TestSmallValues(t *testing.T) {
+	for _, size := range []int{1, 80, 120, compactBelow - 1} {
+		v := Value(12345, 123456789, size)
+		if n := len(v); n > max(size, 80) {
+			t.Errorf("value of size %d is %d bytes", size, n)
+		}
+		if _, _, err := CheckMessage(Key(12345, 123456789), v); err != nil {
+			t.Errorf("size %d: %v", size, err)
+		}
+	}
+}
+
+// CheckMessage refuses an intact value under another message's key: a
+// batch that carried the right bytes for the wrong record is caught.
+func TestCheckMessageCatchesAnotherMessagesValue(t *testing.T) {
+	for _, size := range []int{100, 800} {
+		v := Value(3, 40, size)
+		if _, _, err := CheckMessage(Key(3, 40), v); err != nil {
+			t.Fatalf("size %d: intact message rejected: %v", size, err)
+		}
+		for _, k := range [][2]int{{3, 4}, {3, 400}, {30, 40}, {2, 40}} {
+			if _, _, err := CheckMessage(Key(k[0], k[1]), v); err == nil {
+				t.Errorf("size %d: value of p3 seq 40 accepted under the key of p%d seq %d", size, k[0], k[1])
+			}
+		}
+	}
+}

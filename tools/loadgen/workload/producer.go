@@ -68,6 +68,9 @@ type Ack struct {
 type Producer struct {
 	ID     int
 	Config *sarama.Config
+	// Sizes, if set before Send, gives each message's value size in place
+	// of Send's size argument.
+	Sizes  SizeFunc
 	client sarama.Client
 	async  sarama.AsyncProducer
 
@@ -222,6 +225,9 @@ func (p *Producer) Send(ctx context.Context, topic string, n, size int, stop <-c
 		}
 		p.acks[seq].State = Pending
 		p.mu.Unlock()
+		if p.Sizes != nil {
+			size = p.Sizes(p.ID, seq)
+		}
 		m := &sarama.ProducerMessage{
 			Topic:    topic,
 			Key:      sarama.ByteEncoder(Key(p.ID, seq)),

@@ -40,6 +40,9 @@ func ReadBackKgo(ctx context.Context, addrs []string, exp Expectation) (Verdict,
 		kgo.SeedBrokers(addrs...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{exp.Topic: from}),
 		kgo.WithHooks(batchHook{chk}),
+		// A transaction's marker may be a partition's last offset: kept,
+		// it tells the read-back that the partition is done.
+		kgo.KeepControlRecords(),
 	)
 	if err != nil {
 		return Verdict{}, err
@@ -59,7 +62,9 @@ func ReadBackKgo(ctx context.Context, addrs []string, exp Expectation) (Verdict,
 			if r.Offset >= end[r.Partition] {
 				return // written after the read-back started; not ours to judge
 			}
-			chk.record(r.Partition, r.Offset, r.Key, r.Value)
+			if !r.Attrs.IsControl() {
+				chk.record(r.Partition, r.Offset, r.Key, r.Value)
+			}
 			if next[r.Partition] < end[r.Partition] && r.Offset+1 >= end[r.Partition] {
 				remaining--
 			}

@@ -15,7 +15,8 @@ type RunOptions struct {
 	Producers  int
 	Messages   int // per producer
 	ValueSize  int
-	InFlight   int // per producer: unacknowledged messages before Send waits (0: unlimited)
+	Sizes      SizeFunc // if set, each message's value size, in place of ValueSize
+	InFlight   int      // per producer: unacknowledged messages before Send waits (0: unlimited)
 	Producer   ProducerOptions
 	// IdleWait, when positive, keeps the producers open and idle for this
 	// long after the produce phase, then measures the heap they hold
@@ -56,6 +57,7 @@ func Run(ctx context.Context, cl *Cluster, o RunOptions) (*Result, error) {
 
 	for _, p := range producers {
 		p.Reserve(o.Messages)
+		p.Sizes = o.Sizes
 	}
 	total := int64(o.Producers * o.Messages)
 	stopProgress := make(chan struct{})
@@ -95,6 +97,7 @@ func Run(ctx context.Context, cl *Cluster, o RunOptions) (*Result, error) {
 	closeErr := closeAll(producers)
 
 	res.Expect = Expect(o.Topic, o.ValueSize, producers)
+	res.Expect.Sizes = o.Sizes
 	for _, p := range producers {
 		res.Bytes += p.AckedBytes()
 		for _, a := range res.Expect.Logs[p.ID] {
