@@ -45,6 +45,6 @@ func BenchmarkZstdIdleRelease(b *testing.B) {
 		time.Sleep(50*time.Millisecond + 50*time.Millisecond/4)
 		left += heap() - base
 	}
-	b.ReportMetric(float64(kept)/float64(b.N)/1e6, "kept-MB")
-	b.ReportMetric(float64(left)/float64(b.N)/1e6, "after-idle-MB")
+	b.ReportMetric(float64(kept)/float64(b.N), "kept-B")
+	b.ReportMetric(float64(left)/float64(b.N), "after-idle-B")
 }

@@ -135,7 +135,7 @@ func BenchmarkZstdLimits(b *testing.B) {
 			for range idle { // drop them
 				p.release(lend(b, p), false)
 			}
-			b.ReportMetric(float64(kept-heap())/1e6, "idle-encoders-MB")
+			b.ReportMetric(float64(kept-heap()), "idle-encoders-B")
 		})
 	}
 }

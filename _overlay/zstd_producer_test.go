@@ -16,15 +16,12 @@ func TestZstdSetRefusedAfterClosingIsRetried(t *testing.T) {
 	broker := NewMockBroker(t, 1)
 	defer broker.Close()
 	broker.SetHandlerByMap(map[string]MockResponse{
-		"MetadataRequest": NewMockMetadataResponse(t).
-			SetBroker(broker.Addr(), broker.BrokerID()).
-			SetLeader(topic, 0, broker.BrokerID()),
-		"ProduceRequest": NewMockProduceResponse(t),
+		"MetadataRequest": NewMockMetadataResponse(t).SetBroker(broker.Addr(), broker.BrokerID()).SetLeader(topic, 0, broker.BrokerID()),
+		"ProduceRequest":  NewMockProduceResponse(t),
 	})
-	conf := zstdTestConfig(CompressionLevelDefault, 0, 1)
-	conf.ApiVersionsRequest = false
+	conf := NewTestConfig()
+	conf.Version, conf.Producer.Compression = V2_1_0_0, CompressionZSTD
 	conf.Producer.Return.Successes = true
-	conf.Producer.Retry.Backoff = 0
 	producer, err := NewAsyncProducer([]string{broker.Addr()}, conf)
 	if err != nil {
 		t.Fatal(err)

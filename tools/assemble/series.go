@@ -53,7 +53,7 @@ up that producer's requests only. Compressions that still run under the
 lock (requests sent with Broker.Produce, a batch whose compression failed
 before it) keep using the encoder cache, which never waits.`,
 		Overlay: []string{"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go",
-			"zstd_pool_bound_test.go", "zstd_broker_lock_test.go", "zstd_producers_bench_test.go"},
+			"zstd_pool_bound_test.go", "zstd_broker_lock_test.go", "zstd_producer_test.go", "zstd_producers_bench_test.go"},
 		Bench: prBench{Files: []string{"zstd_producers_bench_test.go"}, Regexp: "BenchmarkZstdManyProducers", Suite: true},
 		Why:   "producers' encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock; no new API",
 	},
