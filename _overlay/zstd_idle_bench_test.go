@@ -37,7 +37,7 @@ func BenchmarkZstdIdleRelease(b *testing.B) {
 		base := heap()
 		var wg sync.WaitGroup
 		for range runtime.GOMAXPROCS(0) {
-			wg.Go(func() { _, _ = c.pool.compress(nil, src, true) })
+			wg.Go(func() { _, _ = compressWaiting(c.pool, src) })
 		}
 		wg.Wait()
 		c.close()

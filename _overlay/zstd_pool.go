@@ -1,6 +1,7 @@
 package sarama
 
 import (
+	"runtime"
 	"sync"
 	"time"
 
@@ -8,14 +9,12 @@ import (
 )
 
 // zstdEncoderPool lends the zstd encoders of one key: at most bound() at a
-// time, built only when none is idle, and kept for reuse.
-//
-// One mutex guards it. Idle encoders are a stack: the one returned last is
-// lent first. A caller that finds bound() encoders lent waits on a channel
-// of its own, in a queue: a returning caller hands its encoder to the
-// longest waiter, or, if the encoder is gone (a panic, a failed build), a
-// nil permit to build one. A caller compressing back to back so cannot take
-// its encoder straight back while others wait.
+// time, built only when none is idle, and kept for reuse. One mutex guards
+// it. The idle encoder returned last is lent first. A caller that finds
+// bound() lent waits in a queue, on a channel of its own; a returning
+// caller hands the longest waiter its encoder, or a nil permit to build one
+// if it is gone (a panic, a failed build), and so cannot take it straight
+// back while others wait.
 type zstdEncoderPool struct {
 	opts []zstd.EOption
 	key  zstdPoolKey
@@ -24,10 +23,7 @@ type zstdEncoderPool struct {
 	lent    int                  // encoders lent within the bound, or being built
 	idle    []*zstd.Encoder      // most recently returned last
 	waiters []chan *zstd.Encoder // longest waiting first
-
-	// spare is an encoder kept outside the bound for compressions that
-	// must not wait (see acquire); nil if there is none.
-	spare *zstd.Encoder
+	spare   *zstd.Encoder        // outside the bound, for compressions that must not wait
 
 	// idleSince holds when each idle encoder came back, beside it in the
 	// same order, and spareSince when the spare did; idleTimer drops those
@@ -39,17 +35,11 @@ type zstdEncoderPool struct {
 	refs int // open producers using the pool; guarded by zstdPools.mu
 }
 
-// zstdWaiterChans recycles the waiters' channels: a wait allocates nothing.
-var zstdWaiterChans sync.Pool
-
-// zstdLease is an encoder lent for one compression, with what release
-// needs to take it back.
+// zstdLease is an encoder lent for one compression.
 type zstdLease struct {
-	enc *zstd.Encoder
-
-	// noWait marks a compression under a broker's lock, which must not
-	// wait; outside, an encoder it got outside the bound (zstd_nowait.go).
-	noWait, outside bool
+	enc     *zstd.Encoder
+	noWait  bool // a compression under a broker's lock (compressNoWait)
+	outside bool // lent outside the bound
 
 	// metrics counts the lease's events for the producer that took it; nil
 	// counts nothing.
@@ -64,15 +54,15 @@ func newZstdEncoderPool(key zstdPoolKey) *zstdEncoderPool {
 	return p
 }
 
-// bound is how many encoders the pool lends at once: GOMAXPROCS (fresh: see
-// zstdGOMAXPROCS), as compression is CPU bound and more encoders would add
-// memory, not throughput.
-func (p *zstdEncoderPool) bound(fresh bool) int {
+// bound is how many encoders the pool lends at once: GOMAXPROCS, which the
+// runtime may change, as compression is CPU bound and more encoders would
+// add memory, not throughput.
+func (p *zstdEncoderPool) bound() int {
 	// A fixed Producer.Zstd.MaxInUseEncoders instead.
 	if p.key.maxInUse > 0 {
 		return p.key.maxInUse
 	}
-	return zstdGOMAXPROCS(fresh)
+	return runtime.GOMAXPROCS(0)
 }
 
 // acquire lends l an encoder: the idle one returned last, or a new one if
@@ -88,25 +78,26 @@ func (p *zstdEncoderPool) acquire(l *zstdLease) error {
 		p.mu.Unlock()
 		return nil
 	}
-	if p.lent < p.bound(true) {
+	if p.lent < p.bound() {
 		p.lent++
 		p.mu.Unlock()
 		return p.build(l)
 	}
-	// A compression under a broker's lock does not wait (zstd_nowait.go).
+	// Under a broker's lock: the spare or a new encoder, outside the bound.
 	if l.noWait {
+		l.outside = true
+		l.enc, p.spare = p.spare, nil
 		p.mu.Unlock()
-		return p.lendOutside(l)
+		if l.enc != nil {
+			return nil
+		}
+		return p.build(l)
 	}
-	ready, _ := zstdWaiterChans.Get().(chan *zstd.Encoder)
-	if ready == nil {
-		ready = make(chan *zstd.Encoder, 1)
-	}
+	ready := make(chan *zstd.Encoder, 1) // a returning caller never blocks on it
 	p.waiters = append(p.waiters, ready)
 	p.mu.Unlock()
 	start := time.Now()
 	l.enc = <-ready
-	zstdWaiterChans.Put(ready) // empty again: each waiter is handed one encoder
 	l.metrics.waited(time.Since(start))
 	if l.enc == nil {
 		return p.build(l)
@@ -119,13 +110,11 @@ func (p *zstdEncoderPool) acquire(l *zstdLease) error {
 func (p *zstdEncoderPool) build(l *zstdLease) error {
 	enc, err := zstd.NewWriter(nil, p.opts...)
 	if err != nil {
-		// Outside the bound, there is no permit to give back.
-		if l.outside {
-			return err
+		if !l.outside { // outside the bound, there is no permit to give back
+			p.mu.Lock()
+			p.putLocked(l)
+			p.mu.Unlock()
 		}
-		p.mu.Lock()
-		p.putLocked(l)
-		p.mu.Unlock()
 		return err
 	}
 	l.enc = enc
@@ -142,7 +131,6 @@ func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	// An encoder from outside the bound is not kept among the idle ones.
 	if l.outside {
 		p.keepSpareLocked(l)
 		return
@@ -154,7 +142,7 @@ func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 // the permit of one that is gone: to the longest waiter, unless the bound
 // shrank, else kept idle if there is room. p.mu must be held.
 func (p *zstdEncoderPool) putLocked(l *zstdLease) {
-	bound := p.bound(false)
+	bound := p.bound()
 	if len(p.waiters) > 0 && p.lent <= bound {
 		p.waiters[0] <- l.enc
 		p.waiters[0] = nil
@@ -177,5 +165,35 @@ func (p *zstdEncoderPool) putLocked(l *zstdLease) {
 	}
 	p.idle = append(p.idle, l.enc)
 	p.idleSince = append(p.idleSince, time.Now())
+	p.startIdleTimerLocked()
+}
+
+// compressNoWait compresses src, appending to dst, under a broker's lock
+// (zstdCompress): it never waits for encoders others hold, but takes one
+// outside the bound, as the encoder cache did whenever it was empty.
+func (p *zstdEncoderPool) compressNoWait(dst, src []byte) ([]byte, error) {
+	l := zstdLease{noWait: true}
+	if err := p.acquire(&l); err != nil {
+		return nil, err
+	}
+	done := false
+	defer func() { p.release(&l, done) }()
+	dst = l.enc.EncodeAll(src, dst)
+	done = true
+	return dst, nil
+}
+
+// keepSpareLocked keeps the encoder of l, lent outside the bound, as the
+// pool's spare, unless it has one already. p.mu must be held.
+func (p *zstdEncoderPool) keepSpareLocked(l *zstdLease) {
+	if l.enc == nil {
+		return
+	}
+	if p.spare != nil {
+		l.metrics.drop(zstdDropIdleLimit)
+		return
+	}
+	p.spare = l.enc
+	p.spareSince = time.Now()
 	p.startIdleTimerLocked()
 }

@@ -6,26 +6,16 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
 
 // withGOMAXPROCS sets GOMAXPROCS, the pools' bound, for the rest of the test.
 func withGOMAXPROCS(t *testing.T, n int) {
-	refresh := func() { zstdProcs.read.Store(0); zstdGOMAXPROCS(true) }
 	prev := runtime.GOMAXPROCS(n)
-	refresh()
-	t.Cleanup(func() { runtime.GOMAXPROCS(prev); refresh() })
+	t.Cleanup(func() { runtime.GOMAXPROCS(prev) })
 }
 
-// newTestZstdPool returns a pool of its own whose bound is n.
-func newTestZstdPool(t *testing.T, n int) *zstdEncoderPool {
-	withGOMAXPROCS(t, n)
-	return newZstdEncoderPool(zstdDefaultPoolKey(1))
-}
-
-// counts returns the pool's encoders lent and idle, and its waiters.
 func (p *zstdEncoderPool) counts() (lent, idle, waiters int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -51,44 +41,24 @@ func lend(t testing.TB, p *zstdEncoderPool) *zstdLease {
 	return l
 }
 
-func TestZstdPoolBoundsEncodersInUse(t *testing.T) {
-	p := newTestZstdPool(t, 2)
-	var inUse atomic.Int32
-	var wg sync.WaitGroup
-	for range 64 {
-		wg.Go(func() {
-			for range 8 {
-				var l zstdLease
-				_ = p.acquire(&l)
-				if n := inUse.Add(1); n > 2 {
-					t.Errorf("%d compressions hold an encoder at once, bound 2", n)
-				}
-				runtime.Gosched() // let the others pile up
-				inUse.Add(-1)
-				p.release(&l, true)
-			}
-		})
-	}
-	wg.Wait()
-	// None dropped: the encoders built are those idle.
-	if lent, idle, waiters := p.counts(); idle > 2 || lent != 0 || waiters != 0 {
-		t.Errorf("%d encoders built for a bound of 2; after, %d lent, %d waiting", idle, lent, waiters)
-	}
-}
-
+// With its one encoder lent, a pool of bound 1 builds no other: callers
+// wait, and are served in the order they came.
 func TestZstdPoolServesWaitersInOrder(t *testing.T) {
-	p := newTestZstdPool(t, 1)
+	withGOMAXPROCS(t, 1)
+	p := newZstdEncoderPool(zstdDefaultPoolKey(1))
 	held := lend(t, p)
 	var served []int
 	var wg sync.WaitGroup
 	for i := range 5 {
 		wg.Go(func() {
-			var l zstdLease
-			_ = p.acquire(&l)
+			l := lend(t, p)
 			served = append(served, i) // one at a time: each holds the only encoder
-			p.release(&l, true)
+			p.release(l, true)
 		})
 		zstdEventually(t, "the waiter to queue", func() bool { _, _, w := p.counts(); return w == i+1 })
+	}
+	if lent, idle, _ := p.counts(); lent != 1 || idle != 0 {
+		t.Fatalf("%d lent, %d idle with 5 waiting, want the bound of 1", lent, idle)
 	}
 	p.release(held, true)
 	wg.Wait()
@@ -101,7 +71,8 @@ func TestZstdPoolServesWaitersInOrder(t *testing.T) {
 // the encoder above it is dropped as it comes back, not taken from its
 // compression; an encoder whose compression did not finish is dropped.
 func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
-	p := newTestZstdPool(t, 1)
+	withGOMAXPROCS(t, 1)
+	p := newZstdEncoderPool(zstdDefaultPoolKey(1))
 	first := lend(t, p)
 	withGOMAXPROCS(t, 2)
 	second := lend(t, p) // builds: the bound is 2 now
@@ -115,5 +86,25 @@ func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
 	}
 	if lent, idle, _ := p.counts(); lent != 0 || idle != 0 {
 		t.Errorf("%d lent, %d idle, want none", lent, idle)
+	}
+}
+
+// Compressions under a broker's lock never wait: with every encoder lent
+// they take the pool's spare, or build one more if another has it.
+func TestZstdPoolNoWait(t *testing.T) {
+	withGOMAXPROCS(t, 1)
+	p := newZstdEncoderPool(zstdDefaultPoolKey(1))
+	held := lend(t, p)
+	a, b := &zstdLease{noWait: true}, &zstdLease{noWait: true}
+	if p.acquire(a) != nil || p.acquire(b) != nil || a.enc == held.enc || b.enc == a.enc {
+		t.Fatal("a compression that must not wait waited, or shared an encoder")
+	}
+	p.release(a, true) // kept as the spare
+	p.release(b, true) // dropped: the pool keeps one spare
+	if again := (&zstdLease{noWait: true}); p.acquire(again) != nil || again.enc != a.enc {
+		t.Errorf("got %p, want the spare %p", again.enc, a.enc)
+	}
+	if lent, idle, _ := p.counts(); lent != 1 || idle != 0 {
+		t.Errorf("%d lent, %d idle, want the held one only", lent, idle)
 	}
 }

@@ -55,9 +55,9 @@ func zstdSpeed(level int) zstd.EncoderLevel {
 	return zstd.EncoderLevelFromZstd(level)
 }
 
-// encoderOptions configures the key's encoders as Sarama's always were, so
-// that a batch compresses to the same bytes: one frame per batch, even for
-// empty input, and no goroutines of the encoder's own.
+// encoderOptions configures encoders as Sarama always did, so that a batch
+// compresses to the same bytes: one frame per batch, even if empty, and no
+// goroutines of the encoder's own.
 func (k zstdPoolKey) encoderOptions() []zstd.EOption {
 	opts := []zstd.EOption{
 		zstd.WithZeroFrames(true),

@@ -215,7 +215,7 @@ func TestZstdPoolBuildFailureReturnsPermit(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 1, 1))
 	p.opts = append(p.opts, zstd.WithWindowSize(1)) // below zstd's minimum window
 	for range 3 {
-		if _, err := p.compress(nil, []byte("x"), true); err == nil {
+		if _, err := compressWaiting(p, []byte("x")); err == nil {
 			t.Fatal("expected the encoder's construction error")
 		}
 	}
@@ -232,7 +232,7 @@ func TestZstdPoolHandsPermitToWaiter(t *testing.T) {
 	errs := make(chan error, 2)
 	for i := range 2 {
 		go func() {
-			_, err := p.compress(nil, []byte("x"), true)
+			_, err := compressWaiting(p, []byte("x"))
 			errs <- err
 		}()
 		zstdEventually(t, "the waiters to queue", func() bool { _, _, w := p.counts(); return w == i+1 })
@@ -342,13 +342,7 @@ func TestZstdPoolKeys(t *testing.T) {
 // shrinks, the encoder above it is dropped as it comes back, not taken
 // from its caller.
 func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
-	refresh := func() {
-		zstdProcs.read.Store(0)
-		zstdGOMAXPROCS(true)
-	}
-	defer refresh()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	refresh()
 
 	before := NewConfig()
 	p := newZstdEncoderPool(zstdProducerPoolKey(before))
@@ -359,7 +353,6 @@ func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
 	zstdEventually(t, "a caller to wait at GOMAXPROCS 1", func() bool { _, _, w := p.counts(); return w == 1 })
 
 	runtime.GOMAXPROCS(2)
-	refresh()
 	if zstdProducerPoolKey(NewConfig()) != p.key {
 		t.Fatal("configs made before and after a GOMAXPROCS change key different pools")
 	}
@@ -371,7 +364,6 @@ func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
 	third := <-waited
 
 	runtime.GOMAXPROCS(1)
-	refresh()
 	p.release(first, true) // above the bound of 1: dropped
 	p.release(third, true) // within the bound: kept
 	if lent, idle, _ := p.counts(); lent != 0 || idle != 1 {

@@ -1,11 +1,6 @@
 package sarama
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-	"time"
-)
+import "sync"
 
 // zstdDefaultPools holds the default pool of each encoder level, made on
 // first use and kept, as the encoder cache was: four at most.
@@ -19,30 +14,4 @@ func zstdDefaultPool(level int) *zstdEncoderPool {
 	}
 	p, _ := zstdDefaultPools.LoadOrStore(speed, newZstdEncoderPool(zstdDefaultPoolKey(level)))
 	return p.(*zstdEncoderPool)
-}
-
-// zstdProcs caches runtime.GOMAXPROCS(0), which takes the scheduler's lock.
-// Since Go 1.25 the runtime changes it as the process's CPU limit changes.
-var zstdProcs struct {
-	n    atomic.Int64
-	read atomic.Int64 // when n was read, in Unix nanoseconds
-}
-
-const zstdProcsMaxAge = 100 * time.Millisecond
-
-// zstdGOMAXPROCS returns the cached GOMAXPROCS; with fresh (callers about to
-// build an encoder or wait), read again if older than zstdProcsMaxAge.
-func zstdGOMAXPROCS(fresh bool) int {
-	n := zstdProcs.n.Load()
-	if n > 0 && !fresh {
-		return int(n)
-	}
-	now := time.Now().UnixNano()
-	if n > 0 && now-zstdProcs.read.Load() < int64(zstdProcsMaxAge) {
-		return int(n)
-	}
-	n = int64(runtime.GOMAXPROCS(0))
-	zstdProcs.n.Store(n)
-	zstdProcs.read.Store(now)
-	return int(n)
 }

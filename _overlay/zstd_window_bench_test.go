@@ -23,7 +23,7 @@ func BenchmarkZstdEncoderMemory(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		before := int64(ms.HeapAlloc)
-		if _, err := p.compress(nil, src, true); err != nil {
+		if _, err := compressWaiting(p, src); err != nil {
 			b.Fatal(err)
 		}
 		runtime.GC()

@@ -40,7 +40,7 @@ func TestZstdWindowSameBytes(t *testing.T) {
 			for i := 0; len(src) < size; i++ {
 				src = fmt.Appendf(src, `{"id":%d,"user":"u%05d"}`, i*7919%100003, i*31%50000)
 			}
-			got, err := zstdDefaultPool(level).compress(nil, src[:size], true)
+			got, err := compressWaiting(zstdDefaultPool(level), src[:size])
 			if want := wide.EncodeAll(src[:size], nil); err != nil || !bytes.Equal(got, want) {
 				t.Errorf("level %d, %d bytes: %d bytes compressed (%v), %d with the default window", level, size, len(got), err, len(want))
 			}

@@ -29,7 +29,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "b83dd5913a82d8a691007f7ee185ac68dfe5991b41a3f4a5a6707f66ba980dd6",
 		Why:            "the encoder cache's import, unused without it",
-		Step:           stepNoWait,
+		Step:           stepPool,
 	},
 	{
 		File:           "zstd.go",
@@ -37,7 +37,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "3d6b96bc108c81244d3eea3fe460cdfcabcd3b5fdc3e4336b94c2dcfbf097f8d",
 		Why:            "the encoder cache gives way to the bounded pools (zstd_pool.go)",
-		Step:           stepNoWait,
+		Step:           stepPool,
 	},
 	{
 		File:           "zstd.go",
@@ -45,7 +45,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "f96b42a3d73f468989d5920615b58e7ae4867565312d6b6c7cc2c4c5e6670ee4",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepNoWait,
+		Step:           stepPool,
 	},
 	{
 		File:           "zstd.go",
@@ -53,7 +53,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "eb04e1fdd0a3accde79662e76848d84bf856d39753fc52ed88bdaedb936fc6b2",
 		Why:            "encoders are built by their pool, with the same options (zstd_pool_key.go)",
-		Step:           stepNoWait,
+		Step:           stepPool,
 	},
 	{
 		File:           "zstd.go",
@@ -61,7 +61,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "ac89363c3e88b4cfa52e29565f7f689cb036251813c7ba91366ab64f50648d71",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepNoWait,
+		Step:           stepPool,
 	},
 	{
 		File:           "zstd.go",
@@ -69,7 +69,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "2913e2c882b9a5ee1b4061a48a09594b29c9f23cdb5f6613f86a4a29bdaa92a8",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepNoWait,
+		Step:           stepPool,
 	},
 	{
 		File:           "zstd.go",
@@ -77,11 +77,11 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "00b5027f7a60148ad66a1a09ff121cb25c0671244bedb52bbd7aa7cd689a85ff",
 		Why:            "compress with an encoder of the level's pool, without waiting: this runs under the broker's lock",
-		Step:           stepNoWait,
+		Step:           stepPool,
 		Code: `// zstdCompress compresses while a request is encoded under its broker's
 // lock, so it never waits for an encoder (see zstdEncoderPool.acquire).
 func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
-	return zstdDefaultPool(params.Level).compress(dst, src, false)
+	return zstdDefaultPool(params.Level).compressNoWait(dst, src)
 }
 `,
 	},
@@ -91,9 +91,8 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Where:          Replace,
 		UpstreamSHA256: "e64d9ed3d988c7057dc3d1a81f50ebddfdd1a04c89156fd453373c72e3a35c19",
 		Why:            "the benchmark drains the level's pool instead of the cache, without keeping an encoder out of it",
-		Step:           stepNoWait,
-		Code: `			// Drop the level's idle encoder: the next compression builds one.
-			if pool, l := zstdDefaultPool(params.Level), (zstdLease{noWait: true}); pool.acquire(&l) == nil {
+		Step:           stepPool,
+		Code: `			if pool, l := zstdDefaultPool(params.Level), (zstdLease{noWait: true}); pool.acquire(&l) == nil {
 				pool.release(&l, false)
 			}
 `,
@@ -113,7 +112,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Where:  Before,
 		Why:    "a set whose broker producer started closing while it waited for an encoder is failed, to be retried as a batch, instead of going out on a reopened connection behind the messages sent back (which reordered messages of producers that are not idempotent)",
 		Step:   stepPool,
-		Code: `			if zstdSendRefused(bp) {
+		Code: `			if bp.zstdClosing.Load() {
 				sendResponse(nil, ErrNotConnected)
 				continue
 			}
@@ -121,15 +120,16 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 	},
 	{
 		File:   "async_producer.go",
-		Anchor: Anchor{Type: "brokerProducer", Field: []string{"closing"}},
+		Anchor: Anchor{Type: "brokerProducer", Field: []string{"currentRetries"}},
 		Where:  After,
-		Why:    "the goroutine that sends requests learns that run started closing (zstdSendRefused)",
+		Why:    "the goroutine that sends requests learns that run started closing, and refuses the set it holds",
 		Step:   stepPool,
-		// A field of its own, after a blank line, so that gofmt realigns no
+		// After the last field and a blank line, so that gofmt realigns no
 		// upstream line around it.
 		Code: `
-	// zstdClosing is set with closing, for the goroutine that sends
-	// requests (zstdSendRefused).
+	// zstdClosing is set with closing: a set whose broker producer started
+	// closing while it waited for an encoder is retried as a batch ahead of
+	// the messages sent back, not sent on a reopened connection.
 	zstdClosing atomic.Bool
 `,
 	},
@@ -137,7 +137,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		File:   "async_producer.go",
 		Anchor: Anchor{Func: "(*brokerProducer).handleError", Stmt: AssignsTo("bp.closing")},
 		Where:  After,
-		Why:    "see zstdSendRefused",
+		Why:    "see zstdClosing",
 		Step:   stepPool,
 		Code: `		bp.zstdClosing.Store(true)
 `,
