@@ -65,11 +65,12 @@ func (p *zstdEncoderPool) bound() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// acquire lends l an encoder: the idle one returned last, or a new one if
-// fewer than bound() are lent; otherwise it waits for one.
+// acquire lends l an encoder if fewer than bound() are lent, the idle one
+// returned last or a new one; otherwise it waits for one.
 func (p *zstdEncoderPool) acquire(l *zstdLease) error {
+	bound := p.bound() // before the lock: it locks the scheduler
 	p.mu.Lock()
-	if n := len(p.idle); n > 0 {
+	if n := len(p.idle); n > 0 && p.lent < bound {
 		l.enc = p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
@@ -78,7 +79,7 @@ func (p *zstdEncoderPool) acquire(l *zstdLease) error {
 		p.mu.Unlock()
 		return nil
 	}
-	if p.lent < p.bound() {
+	if p.lent < bound {
 		p.lent++
 		p.mu.Unlock()
 		return p.build(l)

@@ -63,7 +63,7 @@ func TestZstdSetRefusedAfterClosingIsRetried(t *testing.T) {
 		for _, bp := range p.brokers {
 			if marked == nil {
 				marked = bp
-				bp.zstdClosing.Store(true) // as if a connection error came meanwhile
+				bp.stopSending.Store(true) // as if a connection error came meanwhile
 			}
 		}
 		p.brokerLock.Unlock()

@@ -112,7 +112,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Where:  Before,
 		Why:    "a set whose broker producer started closing while it waited for an encoder is failed, to be retried as a batch, instead of going out on a reopened connection behind the messages sent back (which reordered messages of producers that are not idempotent)",
 		Step:   stepPool,
-		Code: `			if bp.zstdClosing.Load() {
+		Code: `			if bp.stopSending.Load() {
 				sendResponse(nil, ErrNotConnected)
 				continue
 			}
@@ -127,19 +127,31 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		// After the last field and a blank line, so that gofmt realigns no
 		// upstream line around it.
 		Code: `
-	// zstdClosing is set with closing: a set whose broker producer started
+	// stopSending is set with closing: a set whose broker producer started
 	// closing while it waited for an encoder is retried as a batch ahead of
 	// the messages sent back, not sent on a reopened connection.
-	zstdClosing atomic.Bool
+	stopSending atomic.Bool
 `,
 	},
 	{
 		File:   "async_producer.go",
 		Anchor: Anchor{Func: "(*brokerProducer).handleError", Stmt: AssignsTo("bp.closing")},
 		Where:  After,
-		Why:    "see zstdClosing",
+		Why:    "see stopSending",
 		Step:   stepPool,
-		Code: `		bp.zstdClosing.Store(true)
+		Code: `		bp.stopSending.Store(true)
+`,
+	},
+	{
+		File:           "async_producer.go",
+		Anchor:         Anchor{Func: "(*brokerProducer).handleError", Stmt: Calls("bp.broker.Close")},
+		Where:          Replace,
+		UpstreamSHA256: "8b8156a868a6c890f22876750bacb9c6f05c8f63582f6b6502e1e57f60dc0bc7",
+		Why:            "a set refused after closing (stopSending) fails once the client may have reopened the broker for the replacement broker producer: its error must not close that connection",
+		Step:           stepPool,
+		Code: `		if bp.closing == nil { // a later error must not close a reopened connection
+			_ = bp.broker.Close()
+		}
 `,
 	},
 

@@ -50,7 +50,10 @@ Because a compression may now wait, producers compress a request's zstd
 batches before Broker.AsyncProduce takes the broker's lock: a wait holds
 up that producer's requests only. A set whose broker producer started
 closing meanwhile is failed and retried as a batch, as requests that
-failed with the connection are, so that messages keep their order.
+failed with the connection are, so that messages keep their order; with
+every codec, as the gap exists for all. A broker producer closes its
+broker on its first error only: a later one, such as a refused set's,
+may come once the client reopened the broker for its replacement.
 
 Compressions that still run under the lock (requests sent with
 Broker.Produce, a batch whose compression failed before it) use the pools
