@@ -1,7 +1,6 @@
 package sarama
 
 import (
-	"runtime"
 	"sync"
 	"time"
 
@@ -35,6 +34,9 @@ type zstdEncoderPool struct {
 	refs int // open producers using the pool; guarded by zstdPools.mu
 }
 
+// zstdWaiterChans recycles the waiters' channels: a wait allocates nothing.
+var zstdWaiterChans sync.Pool
+
 // zstdLease is an encoder lent for one compression.
 type zstdLease struct {
 	enc     *zstd.Encoder
@@ -62,7 +64,7 @@ func (p *zstdEncoderPool) bound() int {
 	if p.key.maxInUse > 0 {
 		return p.key.maxInUse
 	}
-	return runtime.GOMAXPROCS(0)
+	return zstdGOMAXPROCS()
 }
 
 // acquire lends l an encoder if fewer than bound() are lent, the idle one
@@ -94,11 +96,15 @@ func (p *zstdEncoderPool) acquire(l *zstdLease) error {
 		}
 		return p.build(l)
 	}
-	ready := make(chan *zstd.Encoder, 1) // a returning caller never blocks on it
+	ready, _ := zstdWaiterChans.Get().(chan *zstd.Encoder)
+	if ready == nil {
+		ready = make(chan *zstd.Encoder, 1)
+	}
 	p.waiters = append(p.waiters, ready)
 	p.mu.Unlock()
 	start := time.Now()
 	l.enc = <-ready
+	zstdWaiterChans.Put(ready) // empty again: each waiter is handed one encoder
 	l.metrics.waited(time.Since(start))
 	if l.enc == nil {
 		return p.build(l)
@@ -111,11 +117,13 @@ func (p *zstdEncoderPool) acquire(l *zstdLease) error {
 func (p *zstdEncoderPool) build(l *zstdLease) error {
 	enc, err := zstd.NewWriter(nil, p.opts...)
 	if err != nil {
-		if !l.outside { // outside the bound, there is no permit to give back
-			p.mu.Lock()
-			p.putLocked(l)
-			p.mu.Unlock()
+		// Outside the bound, there is no permit to give back.
+		if l.outside {
+			return err
 		}
+		p.mu.Lock()
+		p.putLocked(l)
+		p.mu.Unlock()
 		return err
 	}
 	l.enc = enc
@@ -166,35 +174,5 @@ func (p *zstdEncoderPool) putLocked(l *zstdLease) {
 	}
 	p.idle = append(p.idle, l.enc)
 	p.idleSince = append(p.idleSince, time.Now())
-	p.startIdleTimerLocked()
-}
-
-// compressNoWait compresses src, appending to dst, under a broker's lock
-// (zstdCompress): it never waits for encoders others hold, but takes one
-// outside the bound, as the encoder cache did whenever it was empty.
-func (p *zstdEncoderPool) compressNoWait(dst, src []byte) ([]byte, error) {
-	l := zstdLease{noWait: true}
-	if err := p.acquire(&l); err != nil {
-		return nil, err
-	}
-	done := false
-	defer func() { p.release(&l, done) }()
-	dst = l.enc.EncodeAll(src, dst)
-	done = true
-	return dst, nil
-}
-
-// keepSpareLocked keeps the encoder of l, lent outside the bound, as the
-// pool's spare, unless it has one already. p.mu must be held.
-func (p *zstdEncoderPool) keepSpareLocked(l *zstdLease) {
-	if l.enc == nil {
-		return
-	}
-	if p.spare != nil {
-		l.metrics.drop(zstdDropIdleLimit)
-		return
-	}
-	p.spare = l.enc
-	p.spareSince = time.Now()
 	p.startIdleTimerLocked()
 }

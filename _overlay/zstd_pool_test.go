@@ -104,7 +104,7 @@ func TestZstdPoolBuildsLazily(t *testing.T) {
 // the encoder at the next return. On one P, a pool that let the returning
 // caller barge would serve the waiter only by chance.
 func TestZstdPoolWaiterNotStarved(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	withGOMAXPROCS(t, 1)
 	p := newZstdEncoderPool(zstdTestKey(1, 1, 1))
 	m, _ := newTestZstdMetrics() // the waiter's
 	held := p.get(t, nil)
@@ -342,7 +342,7 @@ func TestZstdPoolKeys(t *testing.T) {
 // shrinks, the encoder above it is dropped as it comes back, not taken
 // from its caller.
 func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	withGOMAXPROCS(t, 1)
 
 	before := NewConfig()
 	p := newZstdEncoderPool(zstdProducerPoolKey(before))
@@ -352,7 +352,7 @@ func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
 	go func() { waited <- p.get(t, m) }()
 	zstdEventually(t, "a caller to wait at GOMAXPROCS 1", func() bool { _, _, w := p.counts(); return w == 1 })
 
-	runtime.GOMAXPROCS(2)
+	withGOMAXPROCS(t, 2)
 	if zstdProducerPoolKey(NewConfig()) != p.key {
 		t.Fatal("configs made before and after a GOMAXPROCS change key different pools")
 	}
@@ -363,7 +363,7 @@ func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
 	p.release(second, true) // handed to the waiter
 	third := <-waited
 
-	runtime.GOMAXPROCS(1)
+	withGOMAXPROCS(t, 1)
 	p.release(first, true) // above the bound of 1: dropped
 	p.release(third, true) // within the bound: kept
 	if lent, idle, _ := p.counts(); lent != 0 || idle != 1 {

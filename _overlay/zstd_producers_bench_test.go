@@ -18,7 +18,7 @@ func BenchmarkZstdManyProducers(b *testing.B) {
 		value = fmt.Appendf(value, `{"id":%d,"user":"u%05d","amount":%d}`+"\n", i*7919%100003, i*31%50000, i*17%1000)
 	}
 	broker := NewMockBroker(b, 1)
-	defer broker.Close()
+	b.Cleanup(broker.Close) // after the producers' Close, registered below
 	broker.SetHandlerByMap(map[string]MockResponse{
 		"MetadataRequest": NewMockMetadataResponse(b).SetBroker(broker.Addr(), broker.BrokerID()).SetLeader("t", 0, broker.BrokerID()),
 		"ProduceRequest":  NewMockProduceResponse(b),
@@ -31,7 +31,7 @@ func BenchmarkZstdManyProducers(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer func() { _ = p.Close() }()
+		b.Cleanup(func() { _ = p.Close() })
 		producers <- p
 	}
 	defer func(rate int) { runtime.MemProfileRate = rate }(runtime.MemProfileRate)
@@ -57,14 +57,14 @@ func zstdEncodersBuilt() (built int64) {
 	n, _ := runtime.MemProfile(nil, true)
 	records := make([]runtime.MemProfileRecord, n+100) // room for what GC adds meanwhile
 	n, _ = runtime.MemProfile(records, true)
-	for _, r := range records[:n] {
-		frames := runtime.CallersFrames(r.Stack())
+	for i := range n {
+		frames := runtime.CallersFrames(records[i].Stack())
 		f, more := frames.Next()
 		for more && strings.HasPrefix(f.Function, "runtime.") {
 			f, more = frames.Next()
 		}
 		if strings.HasSuffix(f.Function, "/klauspost/compress/zstd.NewWriter") {
-			built += r.AllocObjects
+			built += records[i].AllocObjects
 		}
 	}
 	return built

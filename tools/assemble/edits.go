@@ -29,7 +29,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "b83dd5913a82d8a691007f7ee185ac68dfe5991b41a3f4a5a6707f66ba980dd6",
 		Why:            "the encoder cache's import, unused without it",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -37,7 +37,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "3d6b96bc108c81244d3eea3fe460cdfcabcd3b5fdc3e4336b94c2dcfbf097f8d",
 		Why:            "the encoder cache gives way to the bounded pools (zstd_pool.go)",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -45,7 +45,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "f96b42a3d73f468989d5920615b58e7ae4867565312d6b6c7cc2c4c5e6670ee4",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -53,7 +53,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "eb04e1fdd0a3accde79662e76848d84bf856d39753fc52ed88bdaedb936fc6b2",
 		Why:            "encoders are built by their pool, with the same options (zstd_pool_key.go)",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -61,7 +61,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "ac89363c3e88b4cfa52e29565f7f689cb036251813c7ba91366ab64f50648d71",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -69,7 +69,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "2913e2c882b9a5ee1b4061a48a09594b29c9f23cdb5f6613f86a4a29bdaa92a8",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -77,7 +77,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "00b5027f7a60148ad66a1a09ff121cb25c0671244bedb52bbd7aa7cd689a85ff",
 		Why:            "compress with an encoder of the level's pool, without waiting: this runs under the broker's lock",
-		Step:           stepPool,
+		Step:           stepNoWait,
 		Code: `// zstdCompress compresses while a request is encoded under its broker's
 // lock, so it never waits for an encoder (see zstdEncoderPool.acquire).
 func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
@@ -91,7 +91,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Where:          Replace,
 		UpstreamSHA256: "e64d9ed3d988c7057dc3d1a81f50ebddfdd1a04c89156fd453373c72e3a35c19",
 		Why:            "the benchmark drains the level's pool instead of the cache, without keeping an encoder out of it",
-		Step:           stepPool,
+		Step:           stepNoWait,
 		Code: `			if pool, l := zstdDefaultPool(params.Level), (zstdLease{noWait: true}); pool.acquire(&l) == nil {
 				pool.release(&l, false)
 			}

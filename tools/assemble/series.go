@@ -10,6 +10,7 @@ package main
 // Step IDs, used by Edit.Step.
 const (
 	stepPool    = "pool"
+	stepNoWait  = "nowait"
 	stepConfig  = "config"
 	stepMetrics = "metrics"
 	stepWindow  = "window"
@@ -56,14 +57,37 @@ broker on its first error only: a later one, such as a refused set's,
 may come once the client reopened the broker for its replacement.
 
 Compressions that still run under the lock (requests sent with
-Broker.Produce, a batch whose compression failed before it) use the pools
-too but never wait: when every encoder is lent they take one outside the
-bound, the pool's spare or one built for them alone, as the cache did
-whenever it was empty. The encoder cache is gone.`,
+Broker.Produce, a batch whose compression failed before it) keep using
+the encoder cache, which never waits.`,
 		Overlay: []string{"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go",
 			"zstd_pool_bound_test.go", "zstd_producer_test.go", "zstd_producers_bench_test.go"},
-		Bench: prBench{Files: []string{"zstd_producers_bench_test.go"}, Regexp: "BenchmarkZstdManyProducers|BenchmarkZstdMemoryConsumption", Suite: true},
-		Why:   "encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock, compressions under it never waiting; no new API",
+		Bench: prBench{Files: []string{"zstd_producers_bench_test.go"}, Regexp: "BenchmarkZstdManyProducers", Suite: true},
+		Why:   "producers' encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock with the order of retries kept, compressions under it never waiting (on the encoder cache); no new API",
+	},
+	{
+		ID:      stepNoWait,
+		Slug:    "zstd-no-wait-pools",
+		Subject: "perf(zstd): compress under the broker's lock with the bounded pools",
+		Body: `Compressions that run while a request is encoded under its broker's
+lock (zstdCompress: requests built without a producer and sent with
+Broker.Produce, a producer's batch whose compression before the lock
+failed) still used the encoder cache. They now use the pools too, so that
+the process keeps one set of encoders per level. They must not wait for
+encoders that other producers hold: when every encoder of the pool is
+lent they take one outside the bound, the pool's spare, kept for the next
+such compression, or one built for them alone, as the cache did whenever
+it was empty. The cache is gone.`,
+		Overlay: []string{"zstd_nowait.go", "zstd_nowait_test.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "spare")),
+			part("zstd_pool.go", field("zstdLease", "noWait")),
+			part("zstd_pool.go", field("zstdLease", "outside")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", IfMentions("noWait"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", IfMentions("outside"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", IfMentions("outside"))),
+		},
+		Bench: prBench{Regexp: "BenchmarkZstdMemoryConsumption"},
+		Why:   "the compressions under a broker's lock use the pools too, never waiting, with a spare encoder outside the bound; the encoder cache goes",
 	},
 	{
 		ID:      stepConfig,
@@ -107,7 +131,7 @@ warm-up mean the idle limit is too low, waits that the bound is.`,
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Calls("l.metrics.waited"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", Calls("l.metrics.built"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Mentions("zstdDropFailed"))),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).keepSpareLocked", Mentions("zstdDropIdleLimit"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", Mentions("zstdDropIdleLimit"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropGOMAXPROCS"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropIdleLimit"))),
 			part("zstd_compressor.go", field("zstdCompressor", "metrics")),
@@ -151,8 +175,8 @@ encoders are gone.`,
 			part("zstd_pool.go", field("zstdEncoderPool", "spareSince")),
 			part("zstd_pool.go", field("zstdEncoderPool", "idleTimer")),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", AssignsTo("p.idleSince"))),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).keepSpareLocked", AssignsTo("p.spareSince"))),
-			part("zstd_pool.go", stmt("(*zstdEncoderPool).keepSpareLocked", Calls("p.startIdleTimerLocked"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", AssignsTo("p.spareSince"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", Calls("p.startIdleTimerLocked"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", AssignsTo("p.idleSince"))),
 			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Calls("p.startIdleTimerLocked"))),
 			part("zstd_pool_key.go", field("zstdPoolKey", "idleTime")),
