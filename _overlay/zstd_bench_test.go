@@ -70,7 +70,7 @@ func (f forkBenchPool) encode(dst, src []byte) []byte {
 		dst = buf.b
 	}
 	l := zstdLease{metrics: f.m}
-	if err := f.p.acquire(&l, true); err != nil {
+	if err := f.p.acquire(&l); err != nil {
 		panic(err)
 	}
 	out := l.enc.EncodeAll(src, dst)

@@ -232,68 +232,6 @@ func TestZstdProducerRefusesUnvalidatedLimit(t *testing.T) {
 	}
 }
 
-// TestZstdWaitDoesNotHoldBrokerLock exhausts a producer's pool from
-// outside, then sends: while the producer's compression waits for an
-// encoder, a metadata request on the same broker connection completes.
-// Compressing under the broker's lock, it would wait for the encoder too.
-func TestZstdWaitDoesNotHoldBrokerLock(t *testing.T) {
-	const topic = "zstd-lock"
-	broker := NewMockBroker(t, 1)
-	defer broker.Close()
-	broker.SetHandlerByMap(map[string]MockResponse{
-		"MetadataRequest": NewMockMetadataResponse(t).
-			SetBroker(broker.Addr(), broker.BrokerID()).
-			SetLeader(topic, 0, broker.BrokerID()),
-		"ProduceRequest": NewMockProduceResponse(t),
-	})
-	conf := zstdTestConfig(3, 0, 1)
-	conf.ApiVersionsRequest = false
-	conf.Producer.Return.Successes = true
-	client, err := NewClient([]string{broker.Addr()}, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	producer, err := NewAsyncProducerFromClient(client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = producer.Close() }()
-	pool := producer.(*asyncProducer).zstd.pool
-
-	held := pool.get(t, nil) // someone else holds the only encoder
-	producer.Input() <- &ProducerMessage{Topic: topic, Value: StringEncoder("waits for an encoder")}
-	zstdEventually(t, "the producer's compression to wait", func() bool { _, _, w := pool.counts(); return w == 1 })
-
-	leader, err := client.Leader(topic, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	metadata := make(chan error, 1)
-	go func() {
-		_, err := leader.GetMetadata(&MetadataRequest{Version: 1, Topics: []string{topic}})
-		metadata <- err
-	}()
-	select {
-	case err := <-metadata:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(30 * time.Second): // a hang, not a time to meet
-		pool.release(held, true)
-		t.Fatal("a metadata request on the producer's broker waited for the zstd encoder")
-	}
-	if _, _, got := pool.counts(); got != 1 {
-		t.Fatalf("%d compressions waiting after the metadata request, want 1: the order is not the one tested", got)
-	}
-	pool.release(held, true)
-	select {
-	case <-producer.Successes():
-	case err := <-producer.Errors():
-		t.Fatal(err)
-	}
-}
-
 // TestZstdProducerMetricsWithMockBroker runs a real producer against a mock
 // broker, which decodes (and so decompresses) every batch, and checks that
 // the producer's registry shows the pool's work.

@@ -74,13 +74,6 @@ func drainZstdPool(p *zstdEncoderPool) {
 	p.freeIfUnused()
 }
 
-// counts returns the pool's encoders lent and idle, and its waiters.
-func (p *zstdEncoderPool) counts() (lent, idle, waiters int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lent, len(p.idle), len(p.waiters)
-}
-
 // zstdPoolCount is how many producers' pools exist.
 func zstdPoolCount() int {
 	zstdPools.mu.Lock()
@@ -92,7 +85,7 @@ func zstdPoolCount() int {
 func (p *zstdEncoderPool) get(tb testing.TB, m *zstdMetrics) *zstdLease {
 	tb.Helper()
 	l := &zstdLease{metrics: m}
-	if err := p.acquire(l, true); err != nil {
+	if err := p.acquire(l); err != nil {
 		tb.Fatal(err)
 	}
 	return l
@@ -102,7 +95,7 @@ func (p *zstdEncoderPool) get(tb testing.TB, m *zstdMetrics) *zstdLease {
 // counted in m.
 func (p *zstdEncoderPool) encode(m *zstdMetrics, src []byte) ([]byte, error) {
 	l := zstdLease{metrics: m}
-	if err := p.acquire(&l, true); err != nil {
+	if err := p.acquire(&l); err != nil {
 		return nil, err
 	}
 	defer p.release(&l, true)
@@ -112,7 +105,7 @@ func (p *zstdEncoderPool) encode(m *zstdMetrics, src []byte) ([]byte, error) {
 // compress compresses with the producer's pool, as its batches are.
 func (c *zstdCompressor) compress(src []byte) ([]byte, error) {
 	l := zstdLease{metrics: c.metrics}
-	if err := c.pool.acquire(&l, true); err != nil {
+	if err := c.pool.acquire(&l); err != nil {
 		return nil, err
 	}
 	defer c.pool.release(&l, true)

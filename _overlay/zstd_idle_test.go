@@ -149,7 +149,7 @@ func TestZstdIdleDropsUnusedSpare(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := zstdIdleTestPool(1)
 		held := p.get(t, nil)
-		if _, err := p.compress(nil, []byte("under the lock"), false); err != nil {
+		if _, err := p.compressNoWait(nil, []byte("under the lock")); err != nil {
 			t.Fatal(err)
 		}
 		spare := func() *zstd.Encoder {

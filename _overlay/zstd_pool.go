@@ -8,18 +8,12 @@ import (
 )
 
 // zstdEncoderPool lends the zstd encoders of one key: at most bound() at a
-// time, built only when none is idle, and kept for reuse when they come
-// back.
-//
-// One mutex guards it. Idle encoders are a stack: the one returned last is
-// lent first, so that a light load keeps reusing the same few. A caller
-// that finds bound() encoders lent joins a queue of waiters, each parked on
-// a channel of its own, and is served in arrival order: a returning caller
-// hands its encoder to the longest waiter, or, if the encoder is gone (its
-// compression panicked, or it could not be built), a nil permit to build
-// one. A wait so lasts as long as the queue ahead of it, and a caller that
-// compresses back to back cannot take its encoder straight back while
-// others wait.
+// time, built only when none is idle, and kept for reuse. One mutex guards
+// it. The idle encoder returned last is lent first. A caller that finds
+// bound() lent waits in a queue, on a channel of its own; a returning
+// caller hands the longest waiter its encoder, or a nil permit to build one
+// if it is gone (a panic, a failed build), and so cannot take it straight
+// back while others wait.
 type zstdEncoderPool struct {
 	opts []zstd.EOption
 	key  zstdPoolKey
@@ -28,10 +22,7 @@ type zstdEncoderPool struct {
 	lent    int                  // encoders lent within the bound, or being built
 	idle    []*zstd.Encoder      // most recently returned last
 	waiters []chan *zstd.Encoder // longest waiting first
-
-	// spare is an encoder kept outside the bound for compressions that
-	// must not wait (see acquire); nil if there is none.
-	spare *zstd.Encoder
+	spare   *zstd.Encoder        // outside the bound, for compressions that must not wait
 
 	// idleSince holds when each idle encoder came back, beside it in the
 	// same order, and spareSince when the spare did; idleTimer drops those
@@ -43,15 +34,14 @@ type zstdEncoderPool struct {
 	refs int // open producers using the pool; guarded by zstdPools.mu
 }
 
-// zstdWaiterChans recycles the waiters' channels, so that a wait
-// allocates nothing.
+// zstdWaiterChans recycles the waiters' channels: a wait allocates nothing.
 var zstdWaiterChans sync.Pool
 
-// zstdLease is an encoder lent for one compression, with what release
-// needs to take it back.
+// zstdLease is an encoder lent for one compression.
 type zstdLease struct {
-	enc    *zstd.Encoder
-	pooled bool // lent within the bound; false for an encoder outside it
+	enc     *zstd.Encoder
+	noWait  bool // a compression under a broker's lock (compressNoWait)
+	outside bool // lent outside the bound
 
 	// metrics counts the lease's events for the producer that took it; nil
 	// counts nothing.
@@ -66,43 +56,24 @@ func newZstdEncoderPool(key zstdPoolKey) *zstdEncoderPool {
 	return p
 }
 
-// bound is how many encoders the pool lends at once: GOMAXPROCS, which
-// follows the CPUs the process may use, as compression is CPU bound and
-// more encoders would add memory, not throughput. fresh rereads a stale
-// GOMAXPROCS (see zstdGOMAXPROCS).
-func (p *zstdEncoderPool) bound(fresh bool) int {
+// bound is how many encoders the pool lends at once: GOMAXPROCS, which the
+// runtime may change, as compression is CPU bound and more encoders would
+// add memory, not throughput.
+func (p *zstdEncoderPool) bound() int {
 	// A fixed Producer.Zstd.MaxInUseEncoders instead.
 	if p.key.maxInUse > 0 {
 		return p.key.maxInUse
 	}
-	return zstdGOMAXPROCS(fresh)
+	return zstdGOMAXPROCS()
 }
 
-// compress compresses src, appending to dst, with an encoder of the pool;
-// wait as for acquire.
-func (p *zstdEncoderPool) compress(dst, src []byte, wait bool) ([]byte, error) {
-	var l zstdLease
-	if err := p.acquire(&l, wait); err != nil {
-		return nil, err
-	}
-	done := false
-	defer func() { p.release(&l, done) }()
-	dst = l.enc.EncodeAll(src, dst)
-	done = true
-	return dst, nil
-}
-
-// acquire lends l an encoder: the idle one returned last, or a new one if
-// fewer than bound() are lent. Otherwise, with wait, it waits for one.
-// Without wait (compressions under a broker's lock, which must not wait
-// for encoders that other producers hold), it lends the pool's spare,
-// outside the bound, built the first time; or, if another compression has
-// the spare, an encoder built for this compression alone, as the encoder
-// cache did whenever it was empty.
-func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
+// acquire lends l an encoder if fewer than bound() are lent, the idle one
+// returned last or a new one; otherwise it waits for one.
+func (p *zstdEncoderPool) acquire(l *zstdLease) error {
+	bound := p.bound() // before the lock: it locks the scheduler
 	p.mu.Lock()
-	if n := len(p.idle); n > 0 {
-		l.enc, l.pooled = p.idle[n-1], true
+	if n := len(p.idle); n > 0 && p.lent < bound {
+		l.enc = p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
 		p.idleSince = p.idleSince[:n-1]
@@ -110,13 +81,14 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 		p.mu.Unlock()
 		return nil
 	}
-	if p.lent < p.bound(true) {
+	if p.lent < bound {
 		p.lent++
 		p.mu.Unlock()
-		l.pooled = true
 		return p.build(l)
 	}
-	if !wait {
+	// Under a broker's lock: the spare or a new encoder, outside the bound.
+	if l.noWait {
+		l.outside = true
 		l.enc, p.spare = p.spare, nil
 		p.mu.Unlock()
 		if l.enc != nil {
@@ -131,7 +103,7 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 	p.waiters = append(p.waiters, ready)
 	p.mu.Unlock()
 	start := time.Now()
-	l.enc, l.pooled = <-ready, true
+	l.enc = <-ready
 	zstdWaiterChans.Put(ready) // empty again: each waiter is handed one encoder
 	l.metrics.waited(time.Since(start))
 	if l.enc == nil {
@@ -145,11 +117,13 @@ func (p *zstdEncoderPool) acquire(l *zstdLease, wait bool) error {
 func (p *zstdEncoderPool) build(l *zstdLease) error {
 	enc, err := zstd.NewWriter(nil, p.opts...)
 	if err != nil {
-		if l.pooled {
-			p.mu.Lock()
-			p.putLocked(l)
-			p.mu.Unlock()
+		// Outside the bound, there is no permit to give back.
+		if l.outside {
+			return err
 		}
+		p.mu.Lock()
+		p.putLocked(l)
+		p.mu.Unlock()
 		return err
 	}
 	l.enc = enc
@@ -157,10 +131,8 @@ func (p *zstdEncoderPool) build(l *zstdLease) error {
 	return nil
 }
 
-// release takes back the encoder of l once its compression is over. done
-// is false if the compression did not finish (a panic): the encoder may be
-// half-way through a frame and is dropped. An encoder from outside the
-// bound becomes the spare if the pool has none, and is dropped otherwise.
+// release takes back the encoder of l once its compression is over; done
+// false (a panic) drops it, as it may be half-way through a frame.
 func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 	if !done {
 		l.metrics.drop(zstdDropFailed)
@@ -168,28 +140,18 @@ func (p *zstdEncoderPool) release(l *zstdLease, done bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if l.pooled {
-		p.putLocked(l)
+	if l.outside {
+		p.keepSpareLocked(l)
 		return
 	}
-	if l.enc == nil {
-		return
-	}
-	if p.spare != nil {
-		l.metrics.drop(zstdDropIdleLimit)
-		return
-	}
-	p.spare = l.enc
-	p.spareSince = time.Now()
-	p.startIdleTimerLocked()
+	p.putLocked(l)
 }
 
 // putLocked takes back an encoder lent within the bound, or with l.enc nil
-// the permit of one that is gone. The longest waiter gets it, unless the
-// bound shrank below the encoders lent; otherwise the encoder is kept idle
-// if the pool has room for it. p.mu must be held.
+// the permit of one that is gone: to the longest waiter, unless the bound
+// shrank, else kept idle if there is room. p.mu must be held.
 func (p *zstdEncoderPool) putLocked(l *zstdLease) {
-	bound := p.bound(false)
+	bound := p.bound()
 	if len(p.waiters) > 0 && p.lent <= bound {
 		p.waiters[0] <- l.enc
 		p.waiters[0] = nil

@@ -7,9 +7,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// zstdPoolKey identifies an encoder pool: the encoder it lends and the
-// limits it applies. Compressions whose keys are equal share one pool, and
-// so one bound.
+// zstdPoolKey identifies an encoder pool: compressions whose keys are equal
+// share one pool, and so one bound.
 type zstdPoolKey struct {
 	speed zstd.EncoderLevel
 
@@ -22,10 +21,8 @@ type zstdPoolKey struct {
 	idleTime time.Duration // Producer.Zstd.MaxIdleTime, or its default
 }
 
-// zstdDefaultPoolKey is the key of the pool that compressions at level use
-// when they come without a producer's own (batches that applications build
-// and send with Broker.Produce, legacy message sets). Levels that build
-// the same klauspost/compress encoder share it.
+// zstdDefaultPoolKey is the key of the default pool of a level, which the
+// levels that build the same klauspost/compress encoder share.
 func zstdDefaultPoolKey(level int) zstdPoolKey {
 	k := zstdPoolKey{speed: zstdSpeed(level)}
 	k.window = zstdWindow(defaultProducerMaxMessageBytes)
@@ -58,9 +55,9 @@ func zstdSpeed(level int) zstd.EncoderLevel {
 	return zstd.EncoderLevelFromZstd(level)
 }
 
-// encoderOptions configures the key's encoders as Sarama's always were, so
-// that a batch compresses to the same bytes: one frame per batch, even for
-// empty input, and no goroutines of the encoder's own.
+// encoderOptions configures encoders as Sarama always did, so that a batch
+// compresses to the same bytes: one frame per batch, even if empty, and no
+// goroutines of the encoder's own.
 func (k zstdPoolKey) encoderOptions() []zstd.EOption {
 	opts := []zstd.EOption{
 		zstd.WithZeroFrames(true),

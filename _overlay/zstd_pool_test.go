@@ -5,26 +5,12 @@ package sarama
 import (
 	"bytes"
 	"runtime"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
-
-// zstdEventually polls cond until it holds. The deadline only turns a hang
-// into a failure: no test asserts how long anything takes.
-func zstdEventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
 
 // TestZstdPoolInvariants hammers pools from many goroutines and checks,
 // from inside every compression, that the bound holds, that no encoder is
@@ -112,38 +98,13 @@ func TestZstdPoolBuildsLazily(t *testing.T) {
 	}
 }
 
-// TestZstdPoolServesWaitersInOrder queues waiters one after the other
-// behind the only encoder: they get it in the order they came.
-func TestZstdPoolServesWaitersInOrder(t *testing.T) {
-	p := newZstdEncoderPool(zstdTestKey(1, 0, 1))
-	held := p.get(t, nil)
-	var mu sync.Mutex
-	var served []int
-	var wg sync.WaitGroup
-	for i := range 5 {
-		wg.Go(func() {
-			l := p.get(t, nil)
-			mu.Lock()
-			served = append(served, i)
-			mu.Unlock()
-			p.release(l, true)
-		})
-		zstdEventually(t, "the waiter to queue", func() bool { _, _, w := p.counts(); return w == i+1 })
-	}
-	p.release(held, true)
-	wg.Wait()
-	if want := []int{0, 1, 2, 3, 4}; !slices.Equal(served, want) {
-		t.Errorf("waiters served in the order %v, want %v", served, want)
-	}
-}
-
 // TestZstdPoolWaiterNotStarved checks that a caller that holds the only
 // encoder nearly all the time, returning and retaking it between
 // compressions, cannot keep a waiter out: the waiter, parked first, gets
 // the encoder at the next return. On one P, a pool that let the returning
 // caller barge would serve the waiter only by chance.
 func TestZstdPoolWaiterNotStarved(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	withGOMAXPROCS(t, 1)
 	p := newZstdEncoderPool(zstdTestKey(1, 1, 1))
 	m, _ := newTestZstdMetrics() // the waiter's
 	held := p.get(t, nil)
@@ -190,7 +151,7 @@ func TestZstdPoolPanicDropsEncoder(t *testing.T) {
 					t.Fatal("the panic did not reach the caller")
 				}
 			}()
-			_ = compressZstdBatch(b, true)
+			_ = compressZstdBatch(b, &zstdLease{})
 		}()
 		if lent, idle, _ := c.pool.counts(); lent != 0 || idle != 0 {
 			t.Fatalf("after a panic, %d encoders lent and %d idle, want none", lent, idle)
@@ -213,18 +174,18 @@ func TestZstdPoolPanicDropsEncoder(t *testing.T) {
 	}
 }
 
-// TestZstdPoolNoWaitUsesASpare checks the path of compressions under a
+// TestZstdPoolNoWaitCounted checks the path of compressions under a
 // broker's lock: with every encoder lent it builds one outside the bound
 // instead of waiting and keeps it as the pool's spare, which serves the
 // next such compression; one that finds the spare taken builds one more,
 // dropped after.
-func TestZstdPoolNoWaitUsesASpare(t *testing.T) {
+func TestZstdPoolNoWaitCounted(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 0, 1))
 	m, registry := newTestZstdMetrics()
 	held := p.get(t, m)
 	noWait := func() *zstdLease {
-		l := &zstdLease{metrics: m}
-		if err := p.acquire(l, false); err != nil {
+		l := &zstdLease{metrics: m, noWait: true}
+		if err := p.acquire(l); err != nil {
 			t.Fatal(err)
 		}
 		return l
@@ -254,7 +215,7 @@ func TestZstdPoolBuildFailureReturnsPermit(t *testing.T) {
 	p := newZstdEncoderPool(zstdTestKey(3, 1, 1))
 	p.opts = append(p.opts, zstd.WithWindowSize(1)) // below zstd's minimum window
 	for range 3 {
-		if _, err := p.compress(nil, []byte("x"), true); err == nil {
+		if _, err := compressWaiting(p, []byte("x")); err == nil {
 			t.Fatal("expected the encoder's construction error")
 		}
 	}
@@ -271,7 +232,7 @@ func TestZstdPoolHandsPermitToWaiter(t *testing.T) {
 	errs := make(chan error, 2)
 	for i := range 2 {
 		go func() {
-			_, err := p.compress(nil, []byte("x"), true)
+			_, err := compressWaiting(p, []byte("x"))
 			errs <- err
 		}()
 		zstdEventually(t, "the waiters to queue", func() bool { _, _, w := p.counts(); return w == i+1 })
@@ -318,7 +279,7 @@ func TestZstdPoolTakeAllocatesNothing(t *testing.T) {
 		p.release(p.get(t, m), true)
 		allocs := testing.AllocsPerRun(1000, func() {
 			l := zstdLease{metrics: m}
-			if err := p.acquire(&l, true); err != nil {
+			if err := p.acquire(&l); err != nil {
 				t.Fatal(err)
 			}
 			p.release(&l, true)
@@ -376,34 +337,12 @@ func TestZstdPoolKeys(t *testing.T) {
 	}
 }
 
-func TestZstdWindow(t *testing.T) {
-	for _, tc := range []struct{ maxMessageBytes, want int }{
-		{1, zstdMinWindow},
-		{64 << 10, 64 << 10},
-		{64<<10 + 1, 128 << 10},
-		{1000000, 1 << 20},
-		{1 << 20, 1 << 20},
-		{1<<20 + 1, 2 << 20},
-		{100 << 20, zstdMaxWindow},
-	} {
-		if got := zstdWindow(tc.maxMessageBytes); got != tc.want {
-			t.Errorf("zstdWindow(%d) = %d, want %d", tc.maxMessageBytes, got, tc.want)
-		}
-	}
-}
-
-// TestZstdPoolFollowsGOMAXPROCS changes GOMAXPROCS under a pool with the
+// TestZstdPoolGOMAXPROCSDropsCounted changes GOMAXPROCS under a pool with the
 // default bound: the bound grows at once for new callers, and when it
 // shrinks, the encoder above it is dropped as it comes back, not taken
 // from its caller.
-func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
-	refresh := func() {
-		zstdProcs.read.Store(0)
-		zstdGOMAXPROCS(true)
-	}
-	defer refresh()
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	refresh()
+func TestZstdPoolGOMAXPROCSDropsCounted(t *testing.T) {
+	withGOMAXPROCS(t, 1)
 
 	before := NewConfig()
 	p := newZstdEncoderPool(zstdProducerPoolKey(before))
@@ -413,8 +352,7 @@ func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
 	go func() { waited <- p.get(t, m) }()
 	zstdEventually(t, "a caller to wait at GOMAXPROCS 1", func() bool { _, _, w := p.counts(); return w == 1 })
 
-	runtime.GOMAXPROCS(2)
-	refresh()
+	withGOMAXPROCS(t, 2)
 	if zstdProducerPoolKey(NewConfig()) != p.key {
 		t.Fatal("configs made before and after a GOMAXPROCS change key different pools")
 	}
@@ -425,8 +363,7 @@ func TestZstdPoolFollowsGOMAXPROCS(t *testing.T) {
 	p.release(second, true) // handed to the waiter
 	third := <-waited
 
-	runtime.GOMAXPROCS(1)
-	refresh()
+	withGOMAXPROCS(t, 1)
 	p.release(first, true) // above the bound of 1: dropped
 	p.release(third, true) // within the bound: kept
 	if lent, idle, _ := p.counts(); lent != 0 || idle != 1 {

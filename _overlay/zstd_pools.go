@@ -7,9 +7,8 @@ import (
 	"time"
 )
 
-// zstdDefaultPools holds the default pool of each encoder level (see
-// zstdDefaultPoolKey), made on first use and kept for the life of the
-// process, as the encoder cache was: four at most.
+// zstdDefaultPools holds the default pool of each encoder level, made on
+// first use and kept, as the encoder cache was: four at most.
 var zstdDefaultPools sync.Map // zstd.EncoderLevel -> *zstdEncoderPool
 
 // zstdDefaultPool returns the default pool of a compression level.
@@ -22,30 +21,20 @@ func zstdDefaultPool(level int) *zstdEncoderPool {
 	return p.(*zstdEncoderPool)
 }
 
-// zstdProcs caches runtime.GOMAXPROCS(0), which takes the scheduler's lock,
-// for the pools whose bound follows it. Since Go 1.25 the runtime changes
-// GOMAXPROCS while a process runs, when its CPU limit changes.
+// zstdProcs caches GOMAXPROCS: reading it locks the scheduler, which the
+// pools would otherwise do twice per compression.
 var zstdProcs struct {
-	n    atomic.Int64
-	read atomic.Int64 // when n was read, in Unix nanoseconds
+	n, read atomic.Int64 // GOMAXPROCS, and when it was read (Unix ns)
 }
 
-const zstdProcsMaxAge = 100 * time.Millisecond
-
-// zstdGOMAXPROCS returns the cached GOMAXPROCS. With fresh, it reads it
-// again if the cached value is older than zstdProcsMaxAge: callers that
-// find no idle encoder, about to build one or wait, set it.
-func zstdGOMAXPROCS(fresh bool) int {
-	n := zstdProcs.n.Load()
-	if n > 0 && !fresh {
-		return int(n)
-	}
+// zstdGOMAXPROCS returns GOMAXPROCS as read at most 100 ms ago.
+func zstdGOMAXPROCS() int {
 	now := time.Now().UnixNano()
-	if n > 0 && now-zstdProcs.read.Load() < int64(zstdProcsMaxAge) {
-		return int(n)
+	if now-zstdProcs.read.Load() < int64(100*time.Millisecond) {
+		return int(zstdProcs.n.Load())
 	}
-	n = int64(runtime.GOMAXPROCS(0))
-	zstdProcs.n.Store(n)
+	n := runtime.GOMAXPROCS(0)
+	zstdProcs.n.Store(int64(n)) // before read: whoever sees read fresh sees n
 	zstdProcs.read.Store(now)
-	return int(n)
+	return n
 }

@@ -2,69 +2,71 @@
 
 package sarama
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
-// A set that reaches the goroutine sending a broker producer's requests
-// after the broker producer started closing is not sent: it comes back
-// failed (ErrNotConnected) and is retried as a batch, through a new broker
-// producer, and acknowledged there once, with nothing lost.
-func TestZstdSetRefusedAfterClosingIsRetried(t *testing.T) {
-	const topic = "zstd-refused"
+// newZstdTestProducer starts a zstd producer on a mock broker leading "t".
+func newZstdTestProducer(t *testing.T, level int) (*syncProducer, *MockBroker) {
 	broker := NewMockBroker(t, 1)
-	defer broker.Close()
+	t.Cleanup(broker.Close)
 	broker.SetHandlerByMap(map[string]MockResponse{
-		"MetadataRequest": NewMockMetadataResponse(t).
-			SetBroker(broker.Addr(), broker.BrokerID()).
-			SetLeader(topic, 0, broker.BrokerID()),
-		"ProduceRequest": NewMockProduceResponse(t),
+		"MetadataRequest": NewMockMetadataResponse(t).SetBroker(broker.Addr(), broker.BrokerID()).SetLeader("t", 0, broker.BrokerID()),
+		"ProduceRequest":  NewMockProduceResponse(t),
 	})
-	conf := zstdTestConfig(CompressionLevelDefault, 0, 1)
-	conf.ApiVersionsRequest = false
-	conf.Producer.Return.Successes = true
-	conf.Producer.Retry.Backoff = 0
-	producer, err := NewAsyncProducer([]string{broker.Addr()}, conf)
+	conf := NewTestConfig()
+	conf.Version, conf.Producer.Return.Successes = V2_1_0_0, true
+	conf.Producer.Compression, conf.Producer.CompressionLevel = CompressionZSTD, level
+	producer, err := NewSyncProducer([]string{broker.Addr()}, conf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = producer.Close() }()
-	p := producer.(*asyncProducer)
+	t.Cleanup(func() { _ = producer.Close() }) // before broker.Close
+	return producer.(*syncProducer), broker
+}
 
-	send := func(value string) {
-		t.Helper()
-		producer.Input() <- &ProducerMessage{Topic: topic, Partition: 0, Value: StringEncoder(value)}
-		select {
-		case <-producer.Successes():
-		case err := <-producer.Errors():
-			t.Fatalf("%s: %v", value, err)
-		case <-time.After(30 * time.Second): // a hang, not a time to meet
-			t.Fatalf("%s: no outcome", value)
+// While a producer's compression waits for an encoder, the broker is free.
+func TestZstdCompressBeforeBrokerLock(t *testing.T) {
+	withGOMAXPROCS(t, 1)
+	pool := zstdDefaultPool(9)
+	held := lend(t, pool)
+	defer pool.release(held, true) // before Close, which waits for the message
+	sp, _ := newZstdTestProducer(t, 9)
+	go func() { _, _, _ = sp.SendMessage(&ProducerMessage{Topic: "t", Value: StringEncoder("waits")}) }()
+	zstdEventually(t, "the producer's compression to wait", func() bool { _, _, w := pool.counts(); return w == 1 })
+	leader, err := sp.producer.client.Leader("t", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zstdEventually(t, "the broker's lock, free while the compression waits", func() bool {
+		free := leader.lock.TryLock()
+		if free {
+			leader.lock.Unlock()
 		}
+		return free
+	})
+	if _, _, w := pool.counts(); w != 1 {
+		t.Fatal("the compression stopped waiting: the order is not the one tested")
 	}
-	send("first")
+}
 
-	// The broker producer of the first message, marked as if a
-	// connection error had started closing it since its sending goroutine
-	// took the next set.
-	p.brokerLock.Lock()
-	var old *brokerProducer
-	for _, bp := range p.brokers {
-		old = bp
-	}
-	p.brokerLock.Unlock()
-	if old == nil {
-		t.Fatal("no broker producer")
-	}
-	old.zstdClosing.Store(true)
-
-	send("second")
-	p.brokerLock.Lock()
-	replaced := p.brokers[old.broker] != old
-	p.brokerLock.Unlock()
-	if !replaced {
-		t.Error("the refused set did not close its broker producer: it was sent")
+// A set that reaches the goroutine sending a broker producer's requests
+// after the broker producer started closing is not sent: it fails with
+// ErrNotConnected and is retried as a batch through a new broker producer.
+func TestZstdSetRefusedAfterClosingIsRetried(t *testing.T) {
+	sp, broker := newZstdTestProducer(t, CompressionLevelDefault)
+	p := sp.producer
+	var marked *brokerProducer
+	for _, value := range []string{"first", "second"} {
+		if _, _, err := sp.SendMessage(&ProducerMessage{Topic: "t", Value: StringEncoder(value)}); err != nil {
+			t.Fatalf("%s: %v", value, err)
+		}
+		p.brokerLock.Lock()
+		for _, bp := range p.brokers {
+			if marked == nil {
+				marked = bp
+				bp.stopSending.Store(true) // as if a connection error came meanwhile
+			}
+		}
+		p.brokerLock.Unlock()
 	}
 	produces := 0
 	for _, rr := range broker.History() {
@@ -72,7 +74,9 @@ func TestZstdSetRefusedAfterClosingIsRetried(t *testing.T) {
 			produces++
 		}
 	}
-	if produces != 2 {
-		t.Errorf("the broker received %d produce requests, want the 2 messages once each", produces)
+	p.brokerLock.Lock()
+	defer p.brokerLock.Unlock()
+	if p.brokers[marked.broker] == marked || produces != 2 {
+		t.Errorf("%d produce requests, want 2; the refused set's broker producer replaced: %v", produces, p.brokers[marked.broker] != marked)
 	}
 }

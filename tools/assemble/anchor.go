@@ -39,20 +39,30 @@ const (
 	// defines: a short variable declaration or var declaration of the
 	// identifier Name.
 	defines
-	// ifMentions: an if statement whose condition uses the identifier Name.
+	// ifMentions: an if statement whose condition, or the simple statement
+	// before it (if x := f(); x > 0), uses the identifier Name.
 	ifMentions
 	// calls: a statement that is a call of the function or method Name,
 	// written as in the source ("p.metricsRegistry.UnregisterAll"), or that
 	// assigns the result of one ("err := broker.AsyncProduce(...)").
 	calls
+	// mentions: a simple statement (one without a block of its own: a
+	// call, an assignment, a declaration, a return...) in which the
+	// identifier or selector Name appears, written as in the source
+	// ("zstdDropFailed", "b.zstd.pool").
+	mentions
+	// ifWith: an if statement whose block holds, directly, a statement
+	// that Inner matches.
+	ifWith
 )
 
 // StmtMatch selects statements of a function body. Only statements that
 // stand in a statement list (a block or a case body) are candidates, since an
 // insertion before or after them must be a statement of its own.
 type StmtMatch struct {
-	Kind StmtKind
-	Name string
+	Kind  StmtKind
+	Name  string
+	Inner *StmtMatch // for ifWith
 }
 
 // AssignsTo matches an assignment to the expression lhs, e.g. "c.Producer.Timeout".
@@ -61,15 +71,28 @@ func AssignsTo(lhs string) *StmtMatch { return &StmtMatch{Kind: assignsTo, Name:
 // Defines matches the declaration (:= or var) of the variable name.
 func Defines(name string) *StmtMatch { return &StmtMatch{Kind: defines, Name: name} }
 
-// IfMentions matches an if statement whose condition uses the identifier name.
+// IfMentions matches an if statement whose condition, or the statement
+// before it, uses the identifier name.
 func IfMentions(name string) *StmtMatch { return &StmtMatch{Kind: ifMentions, Name: name} }
 
 // Calls matches a statement that calls fn, alone or assigning its result,
 // e.g. "p.registry.Close".
 func Calls(fn string) *StmtMatch { return &StmtMatch{Kind: calls, Name: fn} }
 
+// Mentions matches a simple statement (no block of its own) in which the
+// identifier or selector expr appears, e.g. "zstdDropFailed".
+func Mentions(expr string) *StmtMatch { return &StmtMatch{Kind: mentions, Name: expr} }
+
+// IfWith matches an if statement whose block holds a statement that inner
+// matches, e.g. IfWith(AssignsTo("pool")).
+func IfWith(inner *StmtMatch) *StmtMatch { return &StmtMatch{Kind: ifWith, Inner: inner} }
+
 func (m *StmtMatch) String() string {
 	switch m.Kind {
+	case mentions:
+		return "statement mentioning " + m.Name
+	case ifWith:
+		return "if statement with a " + m.Inner.String()
 	case assignsTo:
 		return "statement assigning to " + m.Name
 	case defines:
@@ -417,12 +440,17 @@ func (m *StmtMatch) matches(s ast.Stmt) bool {
 			return false
 		}
 		mentioned := false
-		ast.Inspect(is.Cond, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && id.Name == m.Name {
-				mentioned = true
+		for _, part := range []ast.Node{is.Init, is.Cond} {
+			if part == nil {
+				continue
 			}
-			return !mentioned
-		})
+			ast.Inspect(part, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && id.Name == m.Name {
+					mentioned = true
+				}
+				return !mentioned
+			})
+		}
 		return mentioned
 	case calls:
 		var x ast.Expr
@@ -439,6 +467,35 @@ func (m *StmtMatch) matches(s ast.Stmt) bool {
 		}
 		call, ok := x.(*ast.CallExpr)
 		return ok && types.ExprString(call.Fun) == m.Name
+	case mentions:
+		switch s.(type) {
+		case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt, *ast.IncDecStmt, *ast.ReturnStmt, *ast.SendStmt, *ast.DeferStmt, *ast.GoStmt:
+		default:
+			return false
+		}
+		found := false
+		ast.Inspect(s, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false // a block of its own
+			case *ast.Ident, *ast.SelectorExpr:
+				if types.ExprString(n.(ast.Expr)) == m.Name {
+					found = true
+				}
+			}
+			return !found
+		})
+		return found
+	case ifWith:
+		is, ok := s.(*ast.IfStmt)
+		if !ok || m.Inner == nil {
+			return false
+		}
+		for _, inner := range is.Body.List {
+			if m.Inner.matches(inner) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -21,14 +21,15 @@ var replacements = []Replacement{}
 // decompression in the package documentation; the logic stays in the
 // overlay.
 var edits = []Edit{
-	// The pool in place of the encoder cache.
+	// The pools in place of the encoder cache, for compressions under the
+	// broker's lock too.
 	{
 		File:           "zstd.go",
 		Anchor:         Anchor{Import: "runtime"},
 		Where:          Replace,
 		UpstreamSHA256: "b83dd5913a82d8a691007f7ee185ac68dfe5991b41a3f4a5a6707f66ba980dd6",
 		Why:            "the encoder cache's import, unused without it",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -36,7 +37,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "3d6b96bc108c81244d3eea3fe460cdfcabcd3b5fdc3e4336b94c2dcfbf097f8d",
 		Why:            "the encoder cache gives way to the bounded pools (zstd_pool.go)",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -44,7 +45,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "f96b42a3d73f468989d5920615b58e7ae4867565312d6b6c7cc2c4c5e6670ee4",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -52,7 +53,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "eb04e1fdd0a3accde79662e76848d84bf856d39753fc52ed88bdaedb936fc6b2",
 		Why:            "encoders are built by their pool, with the same options (zstd_pool_key.go)",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -60,7 +61,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "ac89363c3e88b4cfa52e29565f7f689cb036251813c7ba91366ab64f50648d71",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -68,7 +69,7 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "2913e2c882b9a5ee1b4061a48a09594b29c9f23cdb5f6613f86a4a29bdaa92a8",
 		Why:            "the encoder cache gives way to the bounded pools",
-		Step:           stepPool,
+		Step:           stepNoWait,
 	},
 	{
 		File:           "zstd.go",
@@ -76,14 +77,11 @@ var edits = []Edit{
 		Where:          Replace,
 		UpstreamSHA256: "00b5027f7a60148ad66a1a09ff121cb25c0671244bedb52bbd7aa7cd689a85ff",
 		Why:            "compress with an encoder of the level's pool, without waiting: this runs under the broker's lock",
-		Step:           stepPool,
-		Code: `// zstdCompress compresses src, appending to dst, for compressions that come
-// without a producer: batches that applications or tests build and send
-// with Broker.Produce, legacy message sets. They use the pool of the level
-// that producers made by NewConfig use, and never wait for an encoder: they
-// compress while the request is encoded under the broker's lock.
+		Step:           stepNoWait,
+		Code: `// zstdCompress compresses while a request is encoded under its broker's
+// lock, so it never waits for an encoder (see zstdEncoderPool.acquire).
 func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
-	return zstdDefaultPool(params.Level).compress(dst, src, false)
+	return zstdDefaultPool(params.Level).compressNoWait(dst, src)
 }
 `,
 	},
@@ -93,12 +91,9 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Where:          Replace,
 		UpstreamSHA256: "e64d9ed3d988c7057dc3d1a81f50ebddfdd1a04c89156fd453373c72e3a35c19",
 		Why:            "the benchmark drains the level's pool instead of the cache, without keeping an encoder out of it",
-		Step:           stepPool,
-		Code: `			// Drop the level's idle encoder: the next compression builds one.
-			pool := zstdDefaultPool(params.Level)
-			var lease zstdLease
-			if pool.acquire(&lease, false) == nil {
-				pool.release(&lease, false)
+		Step:           stepNoWait,
+		Code: `			if pool, l := zstdDefaultPool(params.Level), (zstdLease{noWait: true}); pool.acquire(&l) == nil {
+				pool.release(&l, false)
 			}
 `,
 	},
@@ -117,7 +112,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Where:  Before,
 		Why:    "a set whose broker producer started closing while it waited for an encoder is failed, to be retried as a batch, instead of going out on a reopened connection behind the messages sent back (which reordered messages of producers that are not idempotent)",
 		Step:   stepPool,
-		Code: `			if zstdSendRefused(bp) {
+		Code: `			if bp.stopSending.Load() {
 				sendResponse(nil, ErrNotConnected)
 				continue
 			}
@@ -125,25 +120,38 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 	},
 	{
 		File:   "async_producer.go",
-		Anchor: Anchor{Type: "brokerProducer", Field: []string{"closing"}},
+		Anchor: Anchor{Type: "brokerProducer", Field: []string{"currentRetries"}},
 		Where:  After,
-		Why:    "the goroutine that sends requests learns that run started closing (zstdSendRefused)",
+		Why:    "the goroutine that sends requests learns that run started closing, and refuses the set it holds",
 		Step:   stepPool,
-		// A field of its own, after a blank line, so that gofmt realigns no
+		// After the last field and a blank line, so that gofmt realigns no
 		// upstream line around it.
 		Code: `
-	// zstdClosing is set with closing, for the goroutine that sends
-	// requests (zstdSendRefused).
-	zstdClosing atomic.Bool
+	// stopSending is set with closing: a set whose broker producer started
+	// closing while it waited for an encoder is retried as a batch ahead of
+	// the messages sent back, not sent on a reopened connection.
+	stopSending atomic.Bool
 `,
 	},
 	{
 		File:   "async_producer.go",
 		Anchor: Anchor{Func: "(*brokerProducer).handleError", Stmt: AssignsTo("bp.closing")},
 		Where:  After,
-		Why:    "see zstdSendRefused",
+		Why:    "see stopSending",
 		Step:   stepPool,
-		Code: `		bp.zstdClosing.Store(true)
+		Code: `		bp.stopSending.Store(true)
+`,
+	},
+	{
+		File:           "async_producer.go",
+		Anchor:         Anchor{Func: "(*brokerProducer).handleError", Stmt: Calls("bp.broker.Close")},
+		Where:          Replace,
+		UpstreamSHA256: "8b8156a868a6c890f22876750bacb9c6f05c8f63582f6b6502e1e57f60dc0bc7",
+		Why:            "a set refused after closing (stopSending) fails once the client may have reopened the broker for the replacement broker producer: its error must not close that connection",
+		Step:           stepPool,
+		Code: `		if bp.closing == nil { // a later error must not close a reopened connection
+			_ = bp.broker.Close()
+		}
 `,
 	},
 
@@ -259,7 +267,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Why:    "zstd batches of a producer are compressed through its pool; under the broker's lock, without waiting, only if compressing them before it failed",
 		Step:   stepConfig,
 		Code: `	if b.zstd != nil && b.Codec == CompressionZSTD {
-		return compressZstdBatch(b, false)
+		return compressZstdBatch(b, &zstdLease{noWait: true})
 	}
 `,
 	},
@@ -382,8 +390,8 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		Why:    "the block carries the batch that could not be decompressed",
 		Code: `
 	// DecompressionErr is the record batch at which decoding the block
-	// stopped because it could not be decompressed (sarama-zstd); the
-	// batches before it are in RecordsSet. Nil if there was none.
+	// stopped because it could not be decompressed; the batches before it
+	// are in RecordsSet. Nil if there was none.
 	DecompressionErr *BatchDecompressionError
 `,
 	},
@@ -413,7 +421,7 @@ func zstdCompress(params ZstdEncoderParams, dst, src []byte) ([]byte, error) {
 		File:   "sarama.go",
 		Anchor: Anchor{Var: "MaxDecompressedBatchSize"},
 		Where:  DocEnd,
-		Step:   stepDecoder,
+		Step:   stepFork,
 		Why:    "say what the fork changes in decompression, where the bound is documented",
 		Code: `	//
 	// In sarama-zstd, whatever this bound, the content size a zstd frame

@@ -4,7 +4,7 @@
 // Run it from the repository root:
 //
 //	go run ./tools/assemble          # make fork: build/sarama
-//	go run ./tools/assemble -pr      # make pr: build/sarama, then build/pr
+//	go run ./tools/assemble -pr      # make pr: build/pr
 //
 // It reads upstream.pin, the supported upstream releases, picks one (-upstream,
 // by default the newest), downloads it with the go command and verifies the
@@ -25,19 +25,20 @@
 // -forks/<version> (make dist ALL=1); -matrix also runs the zstd, config and
 // producer tests in each and prints a table (make test-matrix).
 //
-// With -pr it also writes the upstream pull request into -pr-dir: a git
-// repository sarama/ whose first commit is the pristine upstream tree and
-// whose next ones are the series of commits defined in series.go (each
-// upstream plus the overlay files, _pr/ files and edits of the steps up to
-// it), those commits as git format-patch files (0001-*.patch, ...), and
-// PR.md, the description rendered from pr-description.md with the
-// measurements of -results. The commits' author, committer and
-// Signed-off-by are -author ("Name <email>"; default $PR_AUTHOR, else git's
-// configured user.name and user.email); without one it refuses. Their date
-// is the date of this repository's HEAD, so the same sources give the same
-// patches. -check then applies the patches with git am to a pristine
-// upstream and builds, vets and tests each commit; -bench measures the
-// series and writes -results (make pr-bench).
+// With -pr it writes, instead of the fork, the stack of upstream pull
+// requests defined in series.go into -pr-dir: a git repository sarama/ with
+// the pristine upstream tree on branch "upstream" and each pull request as
+// one commit on its base's branch; for each pull request a directory
+// <n>-<slug>/ with that commit as a git format-patch file and its PR.md;
+// the stack's README.md and DISCUSSION.md. The texts are rendered from
+// prtext/ with the measurements of -results, kept in the repository. The
+// commits' author, committer and Signed-off-by are -author ("Name
+// <email>"; default $PR_AUTHOR, else git's configured user.name and
+// user.email); without one it refuses. Their date is the date of this
+// repository's HEAD, so the same sources give the same patches. -check
+// then applies each pull request with git am to its pristine base and
+// builds, vets and tests it; -bench measures the pull requests whose
+// measurements are stale (or those -bench-only names) into -results.
 //
 // Flags (defaults are what make fork and make pr use):
 //
@@ -49,15 +50,16 @@
 //	-overlay _overlay                    whole files laid over upstream
 //	-out build/sarama                    the fork, replaced as a whole
 //	-force                               discard hand edits in -out
-//	-pr                                  also write the pull request
-//	-pr-dir build/pr                     where -pr writes it
-//	-pr-files _pr                        the pull request's own files, by step
+//	-pr                                  write the pull requests instead of the fork
+//	-pr-dir build/pr                     where -pr writes them
 //	-author "Name <email>"               identity of the commits
-//	-description=true                    write PR.md (needs -results)
-//	-results build/pr-bench/results.json measurements quoted in PR.md
-//	-check                               git am the series and check each commit
-//	-bench                               measure the series into -results
-//	-bench-rounds 10                     alternating rounds of -bench
+//	-description=true                    write the texts (need fresh -results)
+//	-results tools/assemble/pr-results.json  measurements quoted in the texts
+//	-check                               git am each pull request and check it
+//	-fresh                               with -check: refuse stale measurements
+//	-bench                               measure the pull requests into -results
+//	-bench-only id,...                   measure these (step IDs or directories)
+//	-bench-rounds 6                      alternating rounds of -bench
 //	-benchstat "go run ..."              the benchstat command of -bench
 //
 // Errors are one line, "assemble: <message>", with a non-zero exit.
@@ -93,15 +95,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	overlayDir := fs.String("overlay", "_overlay", "directory of whole files laid over upstream")
 	out := fs.String("out", "build/sarama", "output directory, replaced as a whole")
 	force := fs.Bool("force", false, "discard hand edits in the output directory")
-	pr := fs.Bool("pr", false, "also write the upstream pull request into -pr-dir")
+	pr := fs.Bool("pr", false, "write the upstream pull requests into -pr-dir instead of the fork")
 	prDir := fs.String("pr-dir", "build/pr", "output directory of -pr")
-	prFiles := fs.String("pr-files", "_pr", "the pull request's own files, in a directory per step")
-	author := fs.String("author", os.Getenv("PR_AUTHOR"), "author, committer and Signed-off-by of the pull request's commits, \"Name <email>\" (default $PR_AUTHOR, else git's user.name and user.email)")
-	description := fs.Bool("description", true, "write PR.md, which quotes -results")
-	results := fs.String("results", "build/pr-bench/results.json", "the measurements of make pr-bench, quoted in PR.md")
-	check := fs.Bool("check", false, "apply the series to a pristine upstream with git am and build, vet and test each commit")
-	bench := fs.Bool("bench", false, "measure the series and write -results")
-	benchRounds := fs.Int("bench-rounds", 10, "alternating rounds of the before and after benchmarks of -bench")
+	author := fs.String("author", os.Getenv("PR_AUTHOR"), "author, committer and Signed-off-by of the pull requests' commits, \"Name <email>\" (default $PR_AUTHOR, else git's user.name and user.email)")
+	description := fs.Bool("description", true, "write PR.md, README.md and DISCUSSION.md, which quote -results")
+	results := fs.String("results", "tools/assemble/pr-results.json", "the measurements of make pr-bench, quoted in the texts")
+	check := fs.Bool("check", false, "apply each pull request to its pristine base with git am and build, vet and test it")
+	fresh := fs.Bool("fresh", false, "with -check: refuse measurements in -results made on other trees")
+	bench := fs.Bool("bench", false, "measure the pull requests whose measurements are stale into -results")
+	benchOnly := fs.String("bench-only", "", "with -bench: the pull requests to measure, comma-separated step IDs or directories")
+	benchRounds := fs.Int("bench-rounds", 6, "alternating rounds of the before and after benchmarks of -bench")
 	benchstat := fs.String("benchstat", "benchstat", "the benchstat command of -bench")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -170,53 +173,68 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	o := options(up, *out)
-	overlay, err := assemble(o)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "assembled %s from %s: %d overlay files, %d edits\n", *out, up.ModVersion(), len(overlay), len(edits))
-	status(rel)
 	if !*pr {
+		overlay, err := assemble(o)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "assembled %s from %s: %d overlay files, %d edits\n", *out, up.ModVersion(), len(overlay), len(edits))
+		status(rel)
 		return nil
 	}
 	if *author == "" {
 		*author = gitIdentity(".")
 	}
-	if err := checkPRDir(*prFiles, prSteps); err != nil {
-		return err
-	}
 	p := PROptions{
 		Options:     o,
 		Steps:       prSteps,
-		PRDir:       *prFiles,
 		Dir:         *prDir,
 		Author:      *author,
 		Date:        repoDate(),
 		Description: *description && !*bench,
 		Results:     *results,
 	}
-	series, err := makePR(p)
+	stack, err := makeStack(p)
+	if stack != nil {
+		printStack(stdout, *prDir, stack)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "pull request in %s: %d patches", *prDir, len(series.Patches))
-	if p.Description {
-		fmt.Fprintf(stdout, ", %s", prDescriptionName)
-	}
-	fmt.Fprintln(stdout)
 	if *check {
-		if err := checkPR(p, series, stdout); err != nil {
+		r, err := readResults(*results)
+		if err != nil {
+			return err
+		}
+		if stale := r.stale(stack); *fresh && len(stale) > 0 {
+			return fmt.Errorf("the measurements in %s are missing or of other trees for %s: run make pr-bench (it measures only those) and commit %s", *results, strings.Join(stale, ", "), *results)
+		}
+		if err := checkStack(p, stack, prDefaultChecks, stdout); err != nil {
 			return err
 		}
 	}
 	if *bench {
-		o := prBenchOptions{Rounds: *benchRounds, Benchstat: strings.Fields(*benchstat), Work: filepath.Join(filepath.Dir(*results), "work")}
-		if err := benchPR(series, o, *results, stdout); err != nil {
-			return err
+		bo := prBenchOptions{
+			Rounds:    *benchRounds,
+			Benchstat: strings.Fields(*benchstat),
+			Work:      filepath.Join("build", "pr-bench"),
+			Commit:    o.Commit,
 		}
-		fmt.Fprintf(stdout, "measurements in %s\n", *results)
+		if *benchOnly != "" {
+			bo.Only = strings.Split(*benchOnly, ",")
+		}
+		return benchStack(stack, bo, *results, stdout)
 	}
 	return nil
+}
+
+// printStack lists the pull requests written, with their sizes as Sarama
+// labels them.
+func printStack(w io.Writer, dir string, s *prStackOut) {
+	fmt.Fprintf(w, "pull requests in %s:\n", dir)
+	for _, b := range s.PRs {
+		fmt.Fprintf(w, "  %-24s +%-4d -%-4d %4d lines  size/%-3s %s\n", filepath.Base(b.Dir), b.Size.Add, b.Size.Del, b.Size.Total(), b.Size.Label(), b.Step.Subject)
+	}
 }
 
 // repoCommit names the commit of this repository the fork is built from,

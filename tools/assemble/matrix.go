@@ -141,12 +141,17 @@ const (
 	rerunTimes = 2
 )
 
-// testRelease runs the tests each commit of the upstream pull request must
-// pass (prCheckTests) in the assembled tree dir. Up to maxRerun failed tests
-// are run again, up to rerunTimes times, and pass if they pass then; the
-// output of every failure goes to log.
+// testRelease runs the tests each upstream pull request must pass
+// (prCheckTests) in the assembled tree dir, once; see testRerun.
 func testRelease(dir string, log io.Writer) (testCount, error) {
-	count, failed, err := goTestJSON(dir, prCheckTests, log)
+	return testRerun(dir, []string{"-count=1"}, prCheckTests, log)
+}
+
+// testRerun runs go test with flags on the tests of pattern in dir. Up to
+// maxRerun failed tests are run again, up to rerunTimes times, and pass if
+// they pass then; the output of every failure goes to log.
+func testRerun(dir string, flags []string, pattern string, log io.Writer) (testCount, error) {
+	count, failed, err := goTestJSON(dir, flags, pattern, log)
 	if err != nil || count.Failed == 0 {
 		return count, err
 	}
@@ -156,7 +161,7 @@ func testRelease(dir string, log io.Writer) (testCount, error) {
 	count.Rerun = failed
 	for range rerunTimes {
 		fmt.Fprintf(log, "%s: running %s again\n", dir, strings.Join(failed, ", "))
-		again, stillFailed, err := goTestJSON(dir, "^("+strings.Join(failed, "|")+")$", log)
+		again, stillFailed, err := goTestJSON(dir, flags, "^("+strings.Join(failed, "|")+")$", log)
 		if err != nil {
 			return count, err
 		}
@@ -168,12 +173,13 @@ func testRelease(dir string, log io.Writer) (testCount, error) {
 	return count, fmt.Errorf("%s in %s; %s failed %d more times", count, dir, strings.Join(failed, ", "), rerunTimes)
 }
 
-// goTestJSON runs go test -json -run pattern in dir and counts the tests;
-// failed are the top-level tests that failed. The output of failed tests,
-// or of a build that failed, goes to log; a run that failed without a
-// failed test is the error.
-func goTestJSON(dir, pattern string, log io.Writer) (testCount, []string, error) {
-	cmd := exec.Command("go", "test", "-count=1", "-json", "-run", pattern, ".")
+// goTestJSON runs go test -json with flags and -run pattern in dir and
+// counts the tests; failed are the top-level tests that failed. The output
+// of failed tests, or of a build that failed, goes to log; a run that
+// failed without a failed test is the error.
+func goTestJSON(dir string, flags []string, pattern string, log io.Writer) (testCount, []string, error) {
+	args := append(append([]string{"test"}, flags...), "-json", "-run", pattern, ".")
+	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	var stderr bytes.Buffer
@@ -186,7 +192,7 @@ func goTestJSON(dir, pattern string, log io.Writer) (testCount, []string, error)
 	_, _ = log.Write(failures)
 	_, _ = log.Write(stderr.Bytes())
 	if count.Failed == 0 {
-		return count, nil, fmt.Errorf("go test -run '%s' . in %s: %v", pattern, dir, runErr)
+		return count, nil, fmt.Errorf("go %s in %s: %v", strings.Join(args, " "), dir, runErr)
 	}
 	return count, failed, nil
 }

@@ -1,40 +1,47 @@
 package main
 
 import (
-	_ "embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 const (
 	prRepoName        = "sarama"
 	prDescriptionName = "PR.md"
+	prIndexName       = "README.md"
+	prDiscussionName  = "DISCUSSION.md"
 	// prFallbackDate dates the commits when this repository's HEAD cannot
 	// be read (a source tree outside git, the tests' trees).
 	prFallbackDate = "2026-01-01T00:00:00+00:00"
+	// prMaxLines is the most lines (additions + deletions, tests included)
+	// a pull request may change: Sarama labels larger ones size/XL.
+	prMaxLines = 599
 )
 
-// PROptions is what the pull request is made from: the options of the
-// assembly (upstream, overlay, edits), the series, and where to write it.
+// PROptions is what the stack is made from: the options of the assembly
+// (upstream, overlay, edits), the steps, and where to write it.
 type PROptions struct {
 	Options          // the assembly: Upstream, OverlayDir, Edits, Replacements
-	Steps   []prStep // the commits, in order
-	PRDir   string   // files of the pull request alone, by step: <PRDir>/<step ID>/
+	Steps   []prStep // series.go
 	Dir     string   // output directory, replaced as a whole
 	// Author is "Name <email>": the author, committer and Signed-off-by of
 	// every commit. Sarama's CONTRIBUTING requires the sign-off to match
 	// the author.
 	Author string
 	Date   string // the commits' date, ISO 8601; empty for prFallbackDate
-	// Description renders PR.md, which needs the measurements in Results.
+	// Description writes each PR.md, the stack's index and DISCUSSION.md,
+	// which quote the measurements in Results.
 	Description bool
-	Results     string // the measurements of make pr-bench (results.json)
-	Template    string // description template; empty means pr-description.md
+	Results     string // the measurements of make pr-bench (JSON, kept in the repository)
+	Texts       fs.FS  // the texts' templates; nil for prtext/
 }
 
 // identityForm is "Name <email>", the form git and the DCO use.
@@ -45,7 +52,7 @@ func checkIdentity(author string) (name, email string, err error) {
 	m := identityForm.FindStringSubmatch(strings.TrimSpace(author))
 	if m == nil {
 		if author == "" {
-			return "", "", fmt.Errorf("no author for the pull request's commits: run make pr AUTHOR=\"Your Name <you@example.com>\", or set git config user.name and user.email; upstream requires a Signed-off-by that matches the commit author (DCO)")
+			return "", "", fmt.Errorf("no author for the pull requests' commits: run make pr AUTHOR=\"Your Name <you@example.com>\", or set git config user.name and user.email; upstream requires a Signed-off-by that matches the commit author (DCO)")
 		}
 		return "", "", fmt.Errorf("author %q is not of the form \"Your Name <you@example.com>\" (make pr AUTHOR=...); upstream requires a Signed-off-by that matches the commit author (DCO)", author)
 	}
@@ -80,34 +87,86 @@ func repoDate() string {
 	return strings.TrimSpace(string(out))
 }
 
-// prSeries is what makePR wrote.
-type prSeries struct {
-	Patches []string // paths, in order
-	Repo    string   // the git repository: the upstream commit, then the series
-	Tree    string   // git tree hash of the last commit: names the series' content
+// prSize is what Sarama's pr-size workflow counts: the lines a pull request
+// adds and deletes, tests included.
+type prSize struct{ Add, Del int }
+
+func (s prSize) Total() int { return s.Add + s.Del }
+
+// Label is the size label Sarama's CI gives a pull request of this size
+// (.github/workflows/pr-size.yml).
+func (s prSize) Label() string {
+	for _, l := range []struct {
+		name string
+		max  int
+	}{{"XS", 9}, {"S", 59}, {"M", 299}, {"L", 599}, {"XL", 999}} {
+		if s.Total() <= l.max {
+			return l.name
+		}
+	}
+	return "XXL"
 }
 
-// makePR writes the pull request into o.Dir, built beside it and renamed
-// into place: sarama/, a git repository whose first commit is the pristine
-// upstream tree and whose next ones are the series; the series as
-// git format-patch files; and, with o.Description, PR.md.
-func makePR(o PROptions) (prSeries, error) {
+// prBuilt is one pull request of the written stack.
+type prBuilt struct {
+	Step       prStep
+	N          int
+	Dir        string   // build/pr/<n>-<slug>
+	Patches    []string // in Dir
+	Branch     string   // in the stack's repository
+	BaseBranch string
+	BaseID     string // the step it is made on, or prBaseUpstream
+	Tree       string // git trees: what the measurements are of
+	BaseTree   string
+	Size       prSize
+	API        []string // exported identifiers it adds
+}
+
+// prStackOut is what makeStack wrote.
+type prStackOut struct {
+	Repo string // the git repository: a branch per pull request, "upstream" for upstream as published
+	PRs  []prBuilt
+}
+
+// byID returns the pull request of a step.
+func (s *prStackOut) byID(id string) *prBuilt {
+	for i := range s.PRs {
+		if s.PRs[i].Step.ID == id {
+			return &s.PRs[i]
+		}
+	}
+	return nil
+}
+
+// makeStack writes the stack into o.Dir, built beside it and renamed into
+// place: sarama/, a git repository whose branch "upstream" is the pristine
+// upstream tree and whose branch pr/<n>-<slug> is each pull request, one
+// commit on its base's branch; build/pr/<n>-<slug>/ with that commit as a
+// git format-patch file; and, with o.Description, each PR.md, the stack's
+// README.md and DISCUSSION.md. A pull request over prMaxLines, adding API
+// its step does not declare, or adding a build-constrained file is written
+// too, so that it can be looked at, and then refused.
+func makeStack(o PROptions) (*prStackOut, error) {
 	name, email, err := checkIdentity(o.Author)
 	if err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
-	if err := checkSeries(o.Steps, o.Edits); err != nil {
-		return prSeries{}, err
+	st, err := newStack(o.Steps, o.Edits)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.checkOverlay(o.OverlayDir); err != nil {
+		return nil, err
 	}
 	var results *prResults
 	if o.Description {
 		if results, err = readResults(o.Results); err != nil {
-			return prSeries{}, err
+			return nil, err
 		}
 	}
 	tmp, err := tempDirBeside(o.Dir)
 	if err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
 	defer os.RemoveAll(tmp)
 
@@ -117,74 +176,233 @@ func makePR(o PROptions) (prSeries, error) {
 	}
 	repo := filepath.Join(tmp, prRepoName)
 	if err := os.MkdirAll(repo, 0o755); err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
-	if err := id.git(repo, "init", "-q", "-b", "main"); err != nil {
-		return prSeries{}, err
+	if err := id.git(repo, "init", "-q", "-b", prBaseUpstream); err != nil {
+		return nil, err
 	}
 	if err := fillTree(repo, o.Upstream.Dir); err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
 	if err := id.commitAll(repo, fmt.Sprintf("Import %s as published\n", o.Upstream.ModVersion())); err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
-	base, err := id.output(repo, "rev-parse", "HEAD")
+	upAPI, err := apiOf(o.Upstream.Dir)
 	if err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
-	author := name + " <" + email + ">"
-	steps := offered(o.Steps)
-	for k, s := range steps {
-		if err := fillTree(repo, o.Upstream.Dir); err != nil {
-			return prSeries{}, err
-		}
-		if err := layStepFiles(o, steps[:k+1], repo, k == len(steps)-1); err != nil {
-			return prSeries{}, fmt.Errorf("step %s: %w", s.ID, err)
-		}
-		if err := id.commitAll(repo, s.commitMessage(author)); err != nil {
-			return prSeries{}, fmt.Errorf("step %s: %w", s.ID, err)
-		}
+	upTree, err := id.output(repo, "rev-parse", "HEAD^{tree}")
+	if err != nil {
+		return nil, err
 	}
+	apis := map[string]map[string]bool{prBaseUpstream: upAPI}
+	trees := map[string]string{prBaseUpstream: upTree}
+	branches := map[string]string{prBaseUpstream: prBaseUpstream}
+	out := &prStackOut{Repo: filepath.Join(o.Dir, prRepoName)}
 	absTmp, err := filepath.Abs(tmp) // git runs inside repo
 	if err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
-	if err := id.git(repo, "format-patch", "-q", "--zero-commit", "--no-signature", "-o", absTmp, base+"..HEAD"); err != nil {
-		return prSeries{}, err
+	author := name + " <" + email + ">"
+	var problems []error
+	for _, s := range st.offered {
+		b := prBuilt{Step: s, N: st.number[s.ID], BaseID: st.base[s.ID], Branch: "pr/" + st.dirName(s.ID)}
+		b.BaseBranch, b.BaseTree = branches[b.BaseID], trees[b.BaseID]
+		fail := func(err error) (*prStackOut, error) {
+			return nil, fmt.Errorf("pull request %d (%s): %w", b.N, s.ID, err)
+		}
+		if err := id.git(repo, "checkout", "-q", "-B", b.Branch, b.BaseBranch); err != nil {
+			return fail(err)
+		}
+		if err := fillTree(repo, o.Upstream.Dir); err != nil {
+			return fail(err)
+		}
+		if err := layStack(o, st, st.chain(s.ID), repo); err != nil {
+			return fail(err)
+		}
+		if status, err := id.output(repo, "status", "--porcelain"); err != nil || status == "" {
+			return fail(fmt.Errorf("it changes nothing on its base (%s)", b.BaseBranch))
+		}
+		if err := id.commitAll(repo, s.commitMessage(author)); err != nil {
+			return fail(err)
+		}
+		rel := st.dirName(s.ID)
+		if err := id.git(repo, "format-patch", "-q", "--zero-commit", "--no-signature", "-o", filepath.Join(absTmp, rel), b.BaseBranch+".."+b.Branch); err != nil {
+			return fail(err)
+		}
+		patches, err := filepath.Glob(filepath.Join(tmp, rel, "*.patch"))
+		if err != nil || len(patches) != 1 {
+			return fail(fmt.Errorf("git format-patch wrote %d patches, want 1", len(patches)))
+		}
+		b.Dir = filepath.Join(o.Dir, rel)
+		b.Patches = []string{filepath.Join(b.Dir, filepath.Base(patches[0]))}
+		if b.Tree, err = id.output(repo, "rev-parse", "HEAD^{tree}"); err != nil {
+			return fail(err)
+		}
+		if b.Size, err = diffSize(id, repo, b.BaseBranch, b.Branch); err != nil {
+			return fail(err)
+		}
+		api, err := apiOf(repo)
+		if err != nil {
+			return fail(err)
+		}
+		b.API = addedAPI(apis[b.BaseID], api)
+		if err := checkBuilt(id, repo, b); err != nil {
+			problems = append(problems, fmt.Errorf("pull request %d (%s): %w", b.N, s.ID, err))
+		}
+		apis[s.ID], trees[s.ID], branches[s.ID] = api, b.Tree, b.Branch
+		out.PRs = append(out.PRs, b)
 	}
-	patches, err := filepath.Glob(filepath.Join(tmp, "*.patch"))
-	if err != nil || len(patches) != len(steps) {
-		return prSeries{}, fmt.Errorf("git format-patch wrote %d patches, want %d", len(patches), len(steps))
-	}
-	sort.Strings(patches)
-	tree, err := id.output(repo, "rev-parse", "HEAD^{tree}")
-	if err != nil {
-		return prSeries{}, err
+	if err := id.git(repo, "checkout", "-q", out.PRs[len(out.PRs)-1].Branch); err != nil {
+		return nil, err
 	}
 	if o.Description {
-		if err := writePRDescription(filepath.Join(tmp, prDescriptionName), o, steps, results, tree); err != nil {
-			return prSeries{}, err
+		if err := writeTexts(tmp, o, st, out, results); err != nil {
+			problems = append(problems, err)
 		}
 	}
 	if err := replaceDir(tmp, o.Dir); err != nil {
-		return prSeries{}, err
+		return nil, err
 	}
-	s := prSeries{Repo: filepath.Join(o.Dir, prRepoName), Tree: tree}
-	for _, p := range patches {
-		s.Patches = append(s.Patches, filepath.Join(o.Dir, filepath.Base(p)))
+	return out, errors.Join(problems...)
+}
+
+// checkBuilt refuses a pull request over prMaxLines, one whose new API is
+// not the one its step declares, and one that adds a build-constrained
+// non-test file (upstream's CI builds no tag but functional).
+func checkBuilt(id gitID, repo string, b prBuilt) error {
+	var problems []error
+	if b.Size.Total() > prMaxLines {
+		problems = append(problems, fmt.Errorf("%d lines changed (+%d -%d, size/%s), over %d: split it", b.Size.Total(), b.Size.Add, b.Size.Del, b.Size.Label(), prMaxLines))
+	}
+	want := append([]string(nil), b.Step.API...)
+	sort.Strings(want)
+	if strings.Join(want, ",") != strings.Join(b.API, ",") {
+		problems = append(problems, fmt.Errorf("adds the exported identifiers [%s], its step declares [%s] (series.go, API)", strings.Join(b.API, " "), strings.Join(want, " ")))
+	}
+	added, err := id.output(repo, "diff", "--name-only", "--diff-filter=A", b.BaseBranch, b.Branch)
+	if err != nil {
+		return err
+	}
+	for _, f := range strings.Fields(added) {
+		if !strings.HasSuffix(f, ".go") || strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		tagged, err := hasBuildConstraint(filepath.Join(repo, filepath.FromSlash(f)))
+		if err != nil {
+			return err
+		}
+		if tagged {
+			problems = append(problems, fmt.Errorf("adds %s, which has a //go:build constraint", f))
+		}
+	}
+	return errors.Join(problems...)
+}
+
+// diffSize counts the lines added and deleted from base to head, as GitHub
+// counts a pull request's additions and deletions.
+func diffSize(id gitID, repo, base, head string) (prSize, error) {
+	out, err := id.output(repo, "diff", "--numstat", base, head)
+	if err != nil {
+		return prSize{}, err
+	}
+	var s prSize
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		add, err1 := strconv.Atoi(f[0])
+		del, err2 := strconv.Atoi(f[1])
+		if err1 != nil || err2 != nil {
+			return prSize{}, fmt.Errorf("git diff --numstat: %q is not a text change", line)
+		}
+		s.Add += add
+		s.Del += del
 	}
 	return s, nil
 }
 
-// offered are the steps that are commits of the series.
-func offered(steps []prStep) []prStep {
-	var out []prStep
-	for _, s := range steps {
-		if !s.Slot {
-			out = append(out, s)
+// checkOverlay checks the steps against the overlay: every file of it
+// brought by one step (a slot for what the stack does not offer), every
+// file a step names present, and every part found once in its file.
+func (st *prStack) checkOverlay(overlayDir string) error {
+	files, err := listFiles(overlayDir, nil)
+	if err != nil {
+		return fmt.Errorf("overlay %s: %v", overlayDir, err)
+	}
+	have := make(map[string]bool, len(files))
+	for _, f := range files {
+		have[f] = true
+		if _, ok := st.owner[f]; !ok {
+			return fmt.Errorf("series: %s/%s is brought by no step: add it to the step that needs it, or to a slot if upstream should not get it (tools/assemble/series.go)", overlayDir, f)
 		}
 	}
-	return out
+	for f, s := range st.owner {
+		if !have[f] {
+			return fmt.Errorf("series: step %s brings %s, which %s lacks", s, f, overlayDir)
+		}
+	}
+	for _, s := range st.steps {
+		for _, p := range s.Parts {
+			src, err := os.ReadFile(filepath.Join(overlayDir, filepath.FromSlash(p.File)))
+			if err != nil {
+				return err
+			}
+			if _, err := removeParts(p.File, src, []prPart{p}); err != nil {
+				return fmt.Errorf("series: step %s: %v", s.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// layStack lays over the upstream tree dir the overlay files of the steps
+// in chain, each without the parts of steps outside it, and applies the
+// edits of those steps.
+func layStack(o PROptions, st *prStack, chain map[string]bool, dir string) error {
+	replaced := make(map[string]bool, len(o.Replacements))
+	for _, r := range o.Replacements {
+		replaced[r.File] = true
+	}
+	files, err := listFiles(o.OverlayDir, nil)
+	if err != nil {
+		return err
+	}
+	var laid []string
+	for _, f := range files {
+		if !chain[st.owner[f]] {
+			continue
+		}
+		target := filepath.Join(dir, filepath.FromSlash(f))
+		if _, err := os.Stat(filepath.Join(o.Upstream.Dir, filepath.FromSlash(f))); err == nil && !replaced[f] {
+			return fmt.Errorf("overlay file %s would overwrite upstream's", f)
+		}
+		src, err := os.ReadFile(filepath.Join(o.OverlayDir, filepath.FromSlash(f)))
+		if err != nil {
+			return err
+		}
+		if parts := st.removedParts(f, chain); len(parts) > 0 {
+			if src, err = removeParts(f, src, parts); err != nil {
+				return err
+			}
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, src, 0o644); err != nil {
+			return err
+		}
+		laid = append(laid, f)
+	}
+	var es []Edit
+	for _, e := range o.Edits {
+		if chain[e.Step] {
+			es = append(es, e)
+		}
+	}
+	_, err = applyAllEdits(dir, es, laid, o.Upstream.ModVersion())
+	return err
 }
 
 // fillTree makes the work tree of repo a pristine copy of upstream.
@@ -201,86 +419,6 @@ func fillTree(repo, upstream string) error {
 		}
 	}
 	return copyTree(upstream, repo)
-}
-
-// layStepFiles lays over the upstream tree dir the files of steps, in
-// order, and applies their edits. In the last step of the series no file
-// of the pull request's own may be left where the fork has one of its own:
-// each such earlier form must have been completed by then.
-func layStepFiles(o PROptions, steps []prStep, dir string, last bool) error {
-	upstreamFiles := func(rel string) bool {
-		_, err := os.Stat(filepath.Join(o.Upstream.Dir, filepath.FromSlash(rel)))
-		return err == nil
-	}
-	replaced := make(map[string]bool, len(o.Replacements))
-	for _, r := range o.Replacements {
-		replaced[r.File] = true
-	}
-	from := make(map[string]string) // laid file -> its source
-	ids := make(map[string]bool, len(steps))
-	for _, s := range steps {
-		ids[s.ID] = true
-		for _, f := range s.Overlay {
-			if upstreamFiles(f) && !replaced[f] {
-				return fmt.Errorf("overlay file %s would overwrite upstream's", f)
-			}
-			from[f] = filepath.Join(o.OverlayDir, filepath.FromSlash(f))
-		}
-		own := filepath.Join(o.PRDir, s.ID)
-		files, err := listFiles(own, nil)
-		if err != nil && !os.IsNotExist(err) {
-			return err
-		}
-		for _, f := range files {
-			if upstreamFiles(f) {
-				return fmt.Errorf("%s/%s would overwrite upstream's %s", own, f, f)
-			}
-			from[f] = filepath.Join(own, filepath.FromSlash(f))
-		}
-	}
-	laid := make([]string, 0, len(from))
-	for f, src := range from {
-		if err := copyFile(src, filepath.Join(dir, filepath.FromSlash(f))); err != nil {
-			return err
-		}
-		laid = append(laid, f)
-		if last && !strings.HasSuffix(f, "_test.go") && strings.HasPrefix(src, filepath.Clean(o.PRDir)+string(filepath.Separator)) {
-			if _, err := os.Stat(filepath.Join(o.OverlayDir, filepath.FromSlash(f))); err == nil {
-				return fmt.Errorf("%s is still in the series' last commit: a step must bring the overlay's %s in its place", src, f)
-			}
-		}
-	}
-	sort.Strings(laid)
-	var es []Edit
-	for _, e := range o.Edits {
-		if ids[e.Step] {
-			es = append(es, e)
-		}
-	}
-	_, err := applyAllEdits(dir, es, laid, o.Upstream.ModVersion())
-	return err
-}
-
-// checkPRDir refuses a directory of _pr/ that names no step: its files
-// would silently be left out of the series.
-func checkPRDir(dir string, steps []prStep) error {
-	entries, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	ids := make(map[string]bool, len(steps))
-	for _, s := range steps {
-		ids[s.ID] = !s.Slot
-	}
-	for _, e := range entries {
-		if offered, known := ids[e.Name()]; !e.IsDir() || !known || !offered {
-			return fmt.Errorf("%s/%s names no step of the series (tools/assemble/series.go)", dir, e.Name())
-		}
-	}
-	return nil
 }
 
 // gitID runs git with one identity for author and committer, isolated from

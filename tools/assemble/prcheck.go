@@ -10,16 +10,33 @@ import (
 	"time"
 )
 
-// prCheckTests are the tests each commit of the series must pass: the zstd,
-// configuration and producer tests of upstream's root package, the PR's own
-// among them.
+// prCheckTests are the tests each pull request must pass: the zstd,
+// configuration and producer tests of upstream's root package, the pull
+// request's own among them.
 const prCheckTests = "Zstd|Config|Producer"
 
-// checkPR applies the series with git am to a pristine copy of upstream, as
-// a maintainer would, and checks each commit in turn: its author and
-// sign-off, go build ./..., go vet . and go test of prCheckTests. Progress
-// goes to log; the first failure is the error.
-func checkPR(o PROptions, s prSeries, log io.Writer) error {
+// prCheckRun is one go test command make test-pr runs on each pull request.
+type prCheckRun struct {
+	Flags []string
+	Run   string // the -run pattern
+}
+
+func (r prCheckRun) String() string {
+	return fmt.Sprintf("go test %s -run '%s' .", strings.Join(r.Flags, " "), r.Run)
+}
+
+// prDefaultChecks are the tests of checkStack: the zstd, configuration and
+// producer tests twice in a row under the race detector.
+var prDefaultChecks = []prCheckRun{
+	{Flags: []string{"-race", "-count=2"}, Run: prCheckTests},
+}
+
+// checkStack applies each pull request with git am to a pristine copy of
+// its base, upstream as published or the pull request before it applied in
+// turn, as a maintainer would, and checks it: the patch gives the tree the
+// stack made, its author and sign-off, go build ./..., go vet . and the
+// tests. Progress goes to log; the first failure is the error.
+func checkStack(o PROptions, s *prStackOut, tests []prCheckRun, log io.Writer) error {
 	name, email, err := checkIdentity(o.Author)
 	if err != nil {
 		return err
@@ -30,7 +47,7 @@ func checkPR(o PROptions, s prSeries, log io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := id.git(dir, "init", "-q", "-b", "main"); err != nil {
+	if err := id.git(dir, "init", "-q", "-b", prBaseUpstream); err != nil {
 		return err
 	}
 	if err := copyTree(o.Upstream.Dir, dir); err != nil {
@@ -39,58 +56,63 @@ func checkPR(o PROptions, s prSeries, log io.Writer) error {
 	if err := id.commitAll(dir, "upstream\n"); err != nil {
 		return err
 	}
-	base, err := id.output(dir, "rev-parse", "HEAD")
-	if err != nil {
-		return err
-	}
-	patches, err := absPaths(s.Patches)
-	if err != nil {
-		return err
-	}
-	if err := id.git(dir, append([]string{"am", "-q"}, patches...)...); err != nil {
-		return fmt.Errorf("the series does not apply to %s: %v", o.Upstream.ModVersion(), err)
-	}
-	revs, err := id.output(dir, "rev-list", "--reverse", base+"..HEAD")
-	if err != nil {
-		return err
-	}
-	commits := strings.Fields(revs)
-	if len(commits) != len(s.Patches) {
-		return fmt.Errorf("git am made %d commits of %d patches", len(commits), len(s.Patches))
-	}
-	fmt.Fprintf(log, "the series applies to %s: %d commits\n", o.Upstream.ModVersion(), len(commits))
 	author := name + " <" + email + ">"
-	for i, c := range commits {
-		meta, err := id.output(dir, "log", "-1", "--format=%an <%ae>%n%s%n%(trailers:key=Signed-off-by,valueonly)", c)
+	applied := map[string]string{prBaseUpstream: prBaseUpstream} // step ID -> branch here
+	start := time.Now()
+	for _, b := range s.PRs {
+		what := fmt.Sprintf("pull request %d (%s)", b.N, b.Step.Subject)
+		branch := fmt.Sprintf("check/%d", b.N)
+		if err := id.git(dir, "checkout", "-q", "-b", branch, applied[b.BaseID]); err != nil {
+			return err
+		}
+		patches, err := absPaths(b.Patches)
+		if err != nil {
+			return err
+		}
+		if err := id.git(dir, append([]string{"am", "-q"}, patches...)...); err != nil {
+			return fmt.Errorf("%s does not apply to %s: %v", what, baseName(o, s, b), err)
+		}
+		applied[b.Step.ID] = branch
+		if tree, err := id.output(dir, "rev-parse", "HEAD^{tree}"); err != nil || tree != b.Tree {
+			return fmt.Errorf("%s: git am gives tree %s, the stack made %s (%v)", what, tree, b.Tree, err)
+		}
+		meta, err := id.output(dir, "log", "-1", "--format=%an <%ae>%n%s%n%(trailers:key=Signed-off-by,valueonly)")
 		if err != nil {
 			return err
 		}
 		lines := strings.Split(meta, "\n")
 		if len(lines) < 3 || lines[0] != author || strings.TrimSpace(lines[2]) != author {
-			return fmt.Errorf("commit %d: author and sign-off %q, want %s for both", i+1, lines, author)
+			return fmt.Errorf("%s: author and sign-off %q, want %s for both", what, lines, author)
 		}
-		if err := id.git(dir, "checkout", "-q", c); err != nil {
-			return err
-		}
-		start := time.Now()
-		for _, args := range [][]string{
-			{"build", "./..."},
-			{"vet", "."},
-		} {
+		prStart := time.Now()
+		for _, args := range [][]string{{"build", "./..."}, {"vet", "."}} {
 			if err := goIn(dir, log, args...); err != nil {
-				return fmt.Errorf("commit %d (%s): go %s: %v", i+1, lines[1], strings.Join(args, " "), err)
+				return fmt.Errorf("%s: go %s: %v", what, strings.Join(args, " "), err)
 			}
 		}
-		// As the matrix does (testRelease): a few of upstream's tests are
-		// timing-sensitive on a loaded 2-core machine, so a failed test is
-		// run again, up to twice, never skipped.
-		count, err := testRelease(dir, log)
-		if err != nil {
-			return fmt.Errorf("commit %d (%s): go test -run '%s' .: %v", i+1, lines[1], prCheckTests, err)
+		// As make test does for upstream's suite: a few of upstream's
+		// tests are timing-sensitive on a loaded 2-core machine, so a
+		// failed test is run again, never skipped (testRerun).
+		var counts []string
+		for _, t := range tests {
+			count, err := testRerun(dir, t.Flags, t.Run, log)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %v", what, t, err)
+			}
+			counts = append(counts, count.String())
 		}
-		fmt.Fprintf(log, "%d/%d %s: build, vet ok; tests %s (%.0fs)\n", i+1, len(commits), lines[1], count, time.Since(start).Seconds())
+		fmt.Fprintf(log, "%d/%d %s on %s: applies; build, vet ok; tests %s (%.0fs)\n", b.N, len(s.PRs), b.Step.Subject, baseName(o, s, b), strings.Join(counts, "; "), time.Since(prStart).Seconds())
 	}
+	fmt.Fprintf(log, "the stack of %d pull requests applies to %s and passes (%.0fs)\n", len(s.PRs), o.Upstream.ModVersion(), time.Since(start).Seconds())
 	return nil
+}
+
+// baseName is a pull request's base, for messages.
+func baseName(o PROptions, s *prStackOut, b prBuilt) string {
+	if b.BaseID == prBaseUpstream {
+		return o.Upstream.ModVersion()
+	}
+	return fmt.Sprintf("pull request %d", s.byID(b.BaseID).N)
 }
 
 // goIn runs the go command in the module at dir, output to log.

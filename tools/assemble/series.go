@@ -1,197 +1,235 @@
 package main
 
-import (
-	"fmt"
-	"regexp"
-	"strings"
-)
-
-// The upstream pull request is a series of commits that a maintainer can
-// take one at a time: each builds and passes upstream's tests on its own.
-// Each commit is one step below; its tree is upstream plus, in the order of
-// the steps up to it, the overlay files each step brings, the files under
-// _pr/<step ID>/, and the edits of edits.go whose Step is one of them.
-//
-// _pr/ holds files written for the pull request alone, never used by the
-// fork: its tests and benchmarks, smaller than the fork's. A file of a
-// later step replaces an earlier one at the same path (the pool's
-// benchmark replaces the first step's).
+// The stack of upstream pull requests (stack.go): each step is one pull
+// request, made on the one before it unless it is OnUpstream, or a slot of
+// what the fork carries and upstream should not get. Every file of
+// _overlay/ belongs to the step that first brings it; a later step adds to
+// it only the parts it lists. The texts of each pull request are
+// prtext/<step ID>.md.
 
 // Step IDs, used by Edit.Step.
-//
-// The overlay files are written so that each later step only adds whole
-// declarations, struct fields and statements to the files of the steps
-// before it: each step's earlier form is the overlay's with the later
-// steps' additions removed. Until the series is derived that way, the
-// steps after the pool are one commit with it: their IDs name the pool's
-// commit, and edits.go keeps saying which step each edit belongs to.
 const (
-	stepBench   = "bench"
 	stepPool    = "pool"
-	stepConfig  = stepPool
-	stepMetrics = stepPool
-	stepWindow  = stepPool
-	stepIdle    = stepPool
-	stepBuffers = stepPool
+	stepNoWait  = "nowait"
+	stepConfig  = "config"
+	stepMetrics = "metrics"
+	stepWindow  = "window"
+	stepIdle    = "idle"
+	stepBuffers = "buffers"
 	stepDecoder = "decoder"
+	stepFork    = "fork"
 )
 
-// prStep is one commit of the pull request.
-type prStep struct {
-	ID      string
-	Subject string // conventional: type(scope): summary
-	Body    string // the commit message's body: paragraphs, rewrapped at 72
-	// Overlay lists the files of _overlay/ the step brings.
-	Overlay []string
-	// Optional marks a commit upstream may leave out: the description says
-	// so, and no commit before it depends on it.
-	Optional bool
-	// Slot marks a step of the fork that is not offered upstream (yet): it
-	// is left out of the series, and Why says why.
-	Slot bool
-	// Why says, in the description, why the commit exists.
-	Why string
-}
+// part is a piece of an overlay file a step adds, named by anchor.
+func part(file string, a Anchor) prPart { return prPart{File: file, Anchor: a} }
 
-// prSteps are the commits, in order.
+// stmt names a statement of a function.
+func stmt(fn string, m *StmtMatch) Anchor { return Anchor{Func: fn, Stmt: m} }
+
+// field names a field of a struct type.
+func field(typ string, path ...string) Anchor { return Anchor{Type: typ, Field: path} }
+
+// prSteps are the pull requests, in order, and the slots.
 var prSteps = []prStep{
 	{
-		ID:      stepBench,
-		Subject: "test(zstd): benchmark compression from more goroutines than CPUs",
-		Body: `A process with many producers compresses from many goroutines at once:
-each partition's batches are compressed by the goroutine of its broker
-producer. BenchmarkZstdCompressParallel runs zstdCompress from 50 or 500
-goroutines per CPU, at 2 KiB and 1 MiB, so that a change to how encoders
-are kept can be measured before and after.`,
-		Why: "the benchmark alone, so that it can be run on the code before the change",
-	},
-	{
 		ID:      stepPool,
-		Subject: "perf(zstd): bound the encoders in use with a shared, lazily built pool",
-		Overlay: []string{
-			"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go",
-			"zstd_config.go", "zstd_compressor.go", "zstd_metrics.go", "zstd_window.go",
-			"zstd_idle.go", "zstd_buffers.go", "zstd_batch.go", "zstd_poison_off.go", "zstd_poison_on.go",
-		},
+		Slug:    "bound-encoders",
+		Subject: "perf(zstd): bound the encoders producers use at GOMAXPROCS",
 		Body: `The encoder cache keeps up to GOMAXPROCS idle encoders per level but does
-not bound the encoders in use: when more goroutines compress at once than
-encoders are idle, each of them builds one, and those beyond the cache's
-capacity are dropped when returned. Encoders are large and costly to
-build, so a process with many producers builds and collects encoders as
-it compresses, and its encoder memory follows the number of compressing
-goroutines, not of CPUs (#2965).
+not bound the encoders in use: a compression that finds none idle builds
+one, and one returned to a full cache is dropped. A process with many
+producers compresses from many more goroutines than it has CPUs, so it
+builds and collects encoders as it compresses (#2965).
 
-Compressions now take encoders from a pool per klauspost encoder level. A
-pool lends at most GOMAXPROCS encoders at a time, following GOMAXPROCS as
-the runtime changes it; a compression that finds none free waits for one,
-in arrival order. Encoders are built lazily, one per compression that
-finds none idle while fewer than the bound exist, and are kept for reuse.
+Producers' compressions now take encoders from a pool per klauspost
+encoder level, which lends at most GOMAXPROCS at a time, following
+GOMAXPROCS as the runtime changes it. Encoders are built lazily and
+reused; a compression that finds every encoder lent waits for one, in
+arrival order. Nothing changes in the API.
 
 Because a compression may now wait, producers compress a request's zstd
 batches before Broker.AsyncProduce takes the broker's lock: a wait holds
-up that producer's requests only, not the metadata, fetch or transaction
-requests sharing the connection.
+up that producer's requests only. A set whose broker producer started
+closing meanwhile is failed and retried as a batch, as requests that
+failed with the connection are, so that messages keep their order; with
+every codec, as the gap exists for all. A broker producer closes its
+broker on its first error only: a later one, such as a refused set's,
+may come once the client reopened the broker for its replacement.
 
-This commit also carries what is meant to follow it as commits of their
-own: Producer.Zstd limits (MaxInUseEncoders, MaxIdleEncoders,
-MaxIdleTime), the pools' metrics, encoder windows sized to
-Producer.MaxMessageBytes, the release of encoders idle for MaxIdleTime,
-and pooled buffers for a producer's batches.`,
-		Why: "the change: a bound on the encoders in use, the default following GOMAXPROCS, and the compression moved out of the broker's lock; with, for now, the limits as configuration, the metrics, encoder windows, idle release and pooled buffers",
+Compressions that still run under the lock (requests sent with
+Broker.Produce, a batch whose compression failed before it) keep using
+the encoder cache, which never waits.`,
+		Overlay: []string{"zstd_pool.go", "zstd_pools.go", "zstd_pool_key.go", "zstd_producer.go",
+			"zstd_pool_bound_test.go", "zstd_producer_test.go", "zstd_producers_bench_test.go"},
+		Bench: prBench{Files: []string{"zstd_producers_bench_test.go"}, Regexp: "BenchmarkZstdManyProducers", Suite: true},
+		Why:   "producers' encoders in use bounded at GOMAXPROCS, built lazily, FIFO waits, compression before the broker's lock with the order of retries kept, compressions under it never waiting (on the encoder cache); no new API",
 	},
 	{
-		ID:      stepDecoder,
-		Subject: "fix(zstd): decode what a frame holds, not what it claims",
-		Overlay: []string{"zstd_decoder.go", "batch_decompression.go"},
-		Slot:    true,
-		Why: "the decoders and the consumer's handling of a batch it cannot decompress are independent of " +
-			"the encoder pool, and add API of their own (ErrMalformedZstdFrame, BatchDecompressionError, " +
-			"FetchResponseBlock.DecompressionErr): upstream's CONTRIBUTING asks for such changes in a pull " +
-			"request of their own. To offer them, as their own series or a last optional commit, clear Slot and " +
-			"give the step tests in upstream's size under _pr/decoder/, and edits whose text does not name this project",
+		ID:      stepNoWait,
+		Slug:    "zstd-no-wait-pools",
+		Subject: "perf(zstd): compress under the broker's lock with the bounded pools",
+		Body: `Compressions that run while a request is encoded under its broker's
+lock (zstdCompress: requests built without a producer and sent with
+Broker.Produce, a producer's batch whose compression before the lock
+failed) still used the encoder cache. They now use the pools too, so that
+the process keeps one set of encoders per level. They must not wait for
+encoders that other producers hold: when every encoder of the pool is
+lent they take one outside the bound, the pool's spare, kept for the next
+such compression, or one built for them alone, as the cache did whenever
+it was empty. The cache is gone.`,
+		Overlay: []string{"zstd_nowait.go", "zstd_nowait_test.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "spare")),
+			part("zstd_pool.go", field("zstdLease", "noWait")),
+			part("zstd_pool.go", field("zstdLease", "outside")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", IfMentions("noWait"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", IfMentions("outside"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", IfMentions("outside"))),
+		},
+		Bench: prBench{Regexp: "BenchmarkZstdMemoryConsumption"},
+		Why:   "the compressions under a broker's lock use the pools too, never waiting, with a spare encoder outside the bound; the encoder cache goes",
 	},
-}
-
-// conventionalSubject is the form of upstream's recent commit subjects:
-// type(scope): summary, in lower case, without a final period.
-var conventionalSubject = regexp.MustCompile(`^(feat|fix|perf|refactor|test|docs|build|chore)(\([a-z0-9-]+\))?: [a-z][^\n]*[^.\n]$`)
-
-// checkSeries checks the steps and the edits against each other: known
-// steps, conventional subjects of at most 72 characters, no required
-// commit after an optional one, each overlay file brought once.
-func checkSeries(steps []prStep, es []Edit) error {
-	ids := make(map[string]int, len(steps))
-	files := make(map[string]string)
-	optional := false
-	for i, s := range steps {
-		if _, dup := ids[s.ID]; dup || s.ID == "" {
-			return fmt.Errorf("series: step %q is unnamed or named twice", s.ID)
-		}
-		ids[s.ID] = i
-		if !conventionalSubject.MatchString(s.Subject) || len(s.Subject) > 72 {
-			return fmt.Errorf("series: step %s: subject %q is not a conventional commit subject of at most 72 characters", s.ID, s.Subject)
-		}
-		if s.Slot {
-			continue
-		}
-		if s.Optional {
-			optional = true
-		} else if optional {
-			return fmt.Errorf("series: step %s is required but follows an optional one", s.ID)
-		}
-	}
-	for _, s := range steps {
-		for _, f := range s.Overlay {
-			if prev, dup := files[f]; dup {
-				return fmt.Errorf("series: %s is brought by steps %s and %s", f, prev, s.ID)
-			}
-			files[f] = s.ID
-		}
-	}
-	for _, e := range es {
-		if _, ok := ids[e.Step]; !ok {
-			return fmt.Errorf("series: edit %s names step %q, which is not in series.go", e, e.Step)
-		}
-	}
-	return nil
-}
-
-// commitMessage is a step's message, signed off by author.
-func (s prStep) commitMessage(author string) string {
-	msg := s.Subject + "\n"
-	if body := refill(s.Body, 72); body != "" {
-		msg += "\n" + body
-	}
-	return msg + "\nSigned-off-by: " + author + "\n"
-}
-
-// refill refills the paragraphs of text (separated by blank lines) to lines
-// of at most width characters, but for words longer than that.
-func refill(text string, width int) string {
-	var b strings.Builder
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		words := strings.Fields(para)
-		if len(words) == 0 {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		line := 0
-		for _, w := range words {
-			switch {
-			case line == 0:
-			case line+1+len(w) > width:
-				b.WriteString("\n")
-				line = 0
-			default:
-				b.WriteString(" ")
-				line++
-			}
-			b.WriteString(w)
-			line += len(w)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
+	{
+		ID:      stepConfig,
+		Slug:    "zstd-limits",
+		Subject: "feat(config): add Producer.Zstd limits for the encoder pools",
+		Body: `Config.Producer.Zstd sets a producer's MaxInUseEncoders and
+MaxIdleEncoders; 0, the default of both, keeps the bound at GOMAXPROCS.
+Producers configured alike share one pool and one bound, however many
+there are; a producer holds its pool from its start to its close.
+Config.Validate rejects negative limits and limits above 65536.`,
+		Overlay: []string{"zstd_config.go", "zstd_compressor.go", "zstd_limits_test.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "key")),
+			part("zstd_pool.go", field("zstdEncoderPool", "refs")),
+			part("zstd_pool.go", stmt("newZstdEncoderPool", AssignsTo("p.key"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).bound", IfMentions("maxInUse"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", IfMentions("maxIdle"))),
+			part("zstd_pool_key.go", field("zstdPoolKey", "maxInUse")),
+			part("zstd_pool_key.go", field("zstdPoolKey", "maxIdle")),
+			part("zstd_pool_key.go", Anchor{Decl: "zstdProducerPoolKey"}),
+			part("zstd_producer.go", stmt("compressZstdBatch", IfWith(AssignsTo("pool")))),
+		},
+		API:   []string{"Config.Producer.Zstd", "ZstdEncoderPoolConfig", "ZstdEncoderPoolConfig.MaxIdleEncoders", "ZstdEncoderPoolConfig.MaxInUseEncoders"},
+		Bench: prBench{After: "BenchmarkZstdLimits"},
+		Why:   "the bound and the idle limit as producer configuration, for the processes the defaults do not fit",
+	},
+	{
+		ID:      stepMetrics,
+		Slug:    "zstd-metrics",
+		Subject: "feat(metrics): report zstd encoders built, dropped and waits",
+		Body: `A producer registers zstd-encoders-created, the encoders dropped by
+reason and zstd-encoder-wait-time-in-ms through its cleanup registry, as
+its other metrics, with the process's zstd-encoders-in-use and
+zstd-encoders-idle gauges; they are listed in the package documentation.
+They tell an operator whether the limits matter: encoders built after
+warm-up mean the idle limit is too low, waits that the bound is.`,
+		Overlay: []string{"zstd_metrics.go", "zstd_metrics_test.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdLease", "metrics")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Defines("start"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", Calls("l.metrics.waited"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).build", Calls("l.metrics.built"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).release", Mentions("zstdDropFailed"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", Mentions("zstdDropIdleLimit"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropGOMAXPROCS"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Mentions("zstdDropIdleLimit"))),
+			part("zstd_compressor.go", field("zstdCompressor", "metrics")),
+			part("zstd_producer.go", stmt("compressZstdBatch", IfWith(AssignsTo("l.metrics")))),
+		},
+		Bench: prBench{Regexp: "BenchmarkZstdManyProducers"},
+		Why:   "the metrics that tell whether a limit matters, named and registered as the producer's others",
+	},
+	{
+		ID:      stepWindow,
+		Slug:    "zstd-windows",
+		Subject: "perf(zstd): size encoder windows to Producer.MaxMessageBytes",
+		Body: `Encoders had klauspost/compress's default 8 MiB window and buffers to
+match, whatever the batch. A batch is bounded by Producer.MaxMessageBytes,
+and zstd gains nothing from a window larger than its input: encoders now
+take the smallest power of two that holds MaxMessageBytes (64 KiB to
+8 MiB) and the lower-memory mode. A batch within the window compresses to
+the same bytes as before.`,
+		Overlay: []string{"zstd_window.go", "zstd_window_test.go", "zstd_window_bench_test.go"},
+		Parts: []prPart{
+			part("zstd_pool_key.go", field("zstdPoolKey", "window")),
+			part("zstd_pool_key.go", stmt("zstdDefaultPoolKey", AssignsTo("k.window"))),
+			part("zstd_pool_key.go", stmt("zstdProducerPoolKey", AssignsTo("k.window"))),
+			part("zstd_pool_key.go", stmt("(zstdPoolKey).encoderOptions", AssignsTo("opts"))),
+		},
+		Bench: prBench{Files: []string{"zstd_window_bench_test.go"}, Regexp: "BenchmarkZstdEncoderMemory"},
+		Why:   "less memory per encoder for the same bytes",
+	},
+	{
+		ID:      stepIdle,
+		Slug:    "zstd-idle-release",
+		Subject: "feat(zstd): release encoders that stay idle",
+		Body: `An encoder that no compression needed for Producer.Zstd.MaxIdleTime
+(one minute by default) is dropped, so that a process whose load falls
+gives the memory back; the bound does not change. A timer runs only while
+a pool keeps idle encoders. A pool no producer uses is freed once its idle
+encoders are gone.`,
+		Overlay: []string{"zstd_idle.go", "zstd_idle_test.go", "zstd_idle_bench_test.go", "zstd_helpers_test.go"},
+		Parts: []prPart{
+			part("zstd_pool.go", field("zstdEncoderPool", "idleSince")),
+			part("zstd_pool.go", field("zstdEncoderPool", "spareSince")),
+			part("zstd_pool.go", field("zstdEncoderPool", "idleTimer")),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).acquire", AssignsTo("p.idleSince"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", AssignsTo("p.spareSince"))),
+			part("zstd_nowait.go", stmt("(*zstdEncoderPool).keepSpareLocked", Calls("p.startIdleTimerLocked"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", AssignsTo("p.idleSince"))),
+			part("zstd_pool.go", stmt("(*zstdEncoderPool).putLocked", Calls("p.startIdleTimerLocked"))),
+			part("zstd_pool_key.go", field("zstdPoolKey", "idleTime")),
+			part("zstd_pool_key.go", stmt("zstdDefaultPoolKey", AssignsTo("k.idleTime"))),
+			part("zstd_pool_key.go", stmt("zstdProducerPoolKey", AssignsTo("k.idleTime"))),
+			part("zstd_config.go", field("ZstdEncoderPoolConfig", "MaxIdleTime")),
+			part("zstd_config.go", stmt("(*ZstdEncoderPoolConfig).validate", IfMentions("MaxIdleTime"))),
+			part("zstd_compressor.go", stmt("releaseZstdPool", IfMentions("keepsIdle"))),
+			part("zstd_metrics.go", stmt("(*zstdCompressor).registerMetrics", Mentions("zstdDroppedIdleTime"))),
+		},
+		API:   []string{"ZstdEncoderPoolConfig.MaxIdleTime"},
+		Bench: prBench{After: "BenchmarkZstdIdleRelease"},
+		Why:   "gives idle memory back; without it a pool keeps up to its bound of idle encoders, as the cache kept GOMAXPROCS",
+	},
+	{
+		ID:      stepBuffers,
+		Slug:    "zstd-pooled-buffers",
+		Subject: "perf(producer): compress zstd batches into pooled buffers",
+		Body: `A producer's zstd batch is encoded and compressed into buffers from
+sync.Pools in power-of-two size classes, instead of two buffers of its
+size allocated per batch; the compressed bytes go back once the request
+carrying them has been encoded, and a request encoded again compresses
+again.`,
+		Overlay: []string{"zstd_buffers.go", "zstd_batch.go", "zstd_buffers_test.go", "zstd_roundtrip_test.go", "zstd_race_test.go", "zstd_norace_test.go"},
+		Parts: []prPart{
+			part("zstd_producer.go", stmt("compressZstdBatch", IfWith(Calls("compressZstdBatchBuffers")))),
+		},
+		Bench: prBench{Regexp: "BenchmarkZstdManyProducers"},
+		Why:   "fewer allocations per batch; independent of the pool's limits",
+	},
+	{
+		ID:   stepDecoder,
+		Slot: true,
+		Overlay: []string{
+			"zstd_decoder.go", "batch_decompression.go", "zstd_decoder_test.go", "batch_decompression_test.go",
+		},
+		Why: "the decoders that allocate what a zstd frame holds rather than what it claims, and the consumer " +
+			"that reports and skips a batch it cannot decompress: independent of the encoders, they belong on " +
+			"upstream directly, as a pull request of their own, which with the tests they need is over 599 lines; " +
+			"they are left for a split of their own",
+	},
+	{
+		ID:   stepFork,
+		Slot: true,
+		Overlay: []string{
+			"zstd_poison_on.go", "zstd_poison_off.go", "zstd_poison_test.go",
+			"zstd_bench_test.go", "zstd_compressor_test.go", "zstd_cputime_other_test.go", "zstd_cputime_unix_test.go",
+			"zstd_encoder_test.go", "zstd_pool_test.go",
+		},
+		Parts: []prPart{
+			part("zstd_buffers.go", stmt("putZstdBuffer", IfMentions("zstdPoisonBuffers"))),
+		},
+		Why: "the fork's own tests and benchmarks (models of upstream's encoder cache, machine-sized stress runs), " +
+			"and the zstdpoison build tag that overwrites released buffers in them",
+	},
 }

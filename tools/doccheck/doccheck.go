@@ -32,16 +32,30 @@ type Problem struct {
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
 
 // Skipped are Markdown files not checked, with the reason.
-var Skipped = map[string]string{
-	"tools/assemble/pr-description.md": "the template of build/pr/PR.md, whose links are upstream's tree",
+var Skipped = map[string]string{}
+
+// skippedDirs hold Markdown files that are not this repository's documents:
+// templates rendered into other trees.
+var skippedDirs = map[string]string{
+	"tools/assemble/prtext/": "the templates of build/pr's texts, whose links are build/pr's and upstream's",
 }
 
 // pointerFiles are the files besides the Markdown ones whose comments
 // point to sections of the documents.
 var pointerFiles = []string{"Makefile", "upstream.pin", ".ci/run"}
 
+// inSkippedDir reports whether f is under one of skippedDirs.
+func inSkippedDir(f string) bool {
+	for dir := range skippedDirs {
+		if strings.HasPrefix(f, dir) {
+			return true
+		}
+	}
+	return false
+}
+
 // Check checks the repository at root: its Markdown files outside build/,
-// _overlay/ and _pr/ (those two are laid into other trees), and the
+// _overlay/ (laid into another tree) and skippedDirs, and the
 // section pointers of pointerFiles.
 func Check(root string) ([]Problem, error) {
 	files, err := repoFiles(root)
@@ -55,8 +69,8 @@ func Check(root string) ([]Problem, error) {
 	c := &checker{root: root, files: files, targets: targets, docs: map[string]*doc{}}
 	var problems []Problem
 	for _, f := range files {
-		if !strings.HasSuffix(f, ".md") || Skipped[f] != "" ||
-			strings.HasPrefix(f, "build/") || strings.HasPrefix(f, "_overlay/") || strings.HasPrefix(f, "_pr/") {
+		if !strings.HasSuffix(f, ".md") || Skipped[f] != "" || inSkippedDir(f) ||
+			strings.HasPrefix(f, "build/") || strings.HasPrefix(f, "_overlay/") {
 			continue
 		}
 		d, err := c.doc(f)
