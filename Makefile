@@ -245,6 +245,7 @@ lint: modfiles
 	cp build/fork.sum build/lintmod/go.sum
 	ln -s $(CURDIR)/functional build/lintmod/functional
 	ln -s $(CURDIR)/tools/loadgen build/lintmod/tools/loadgen
+	ln -s $(CURDIR)/tools/internal build/lintmod/tools/internal
 	cd build/lintmod && $(STATICCHECK) -tags saramazstd ./functional/... ./tools/loadgen/...
 
 clean:

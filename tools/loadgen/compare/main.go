@@ -31,6 +31,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"sarama-zstd.example/tools/internal/modroot"
 )
 
 func main() {
@@ -55,7 +57,7 @@ func mainErr() error {
 	flag.BoolVar(modfiles, "modfiles-only", false, "same as -modfiles")
 	flag.Parse()
 
-	root, err := moduleRoot()
+	root, err := modroot.Dir()
 	if err != nil {
 		return err
 	}

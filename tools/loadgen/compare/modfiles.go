@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 )
 
 // The three builds differ only in which Sarama the root module resolves to.
@@ -26,20 +25,6 @@ type variant struct {
 	Name    string
 	Modfile string // "" for the root go.mod
 	Tags    string
-}
-
-// moduleRoot is the directory of the root go.mod, found by the go command
-// itself so that compare works from any working directory inside the module.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("not inside the sarama-zstd module")
-	}
-	return filepath.Dir(gomod), nil
 }
 
 // forkReplace is the replace directive that points the module at the

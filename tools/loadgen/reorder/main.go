@@ -19,18 +19,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/IBM/sarama"
 
+	"sarama-zstd.example/tools/internal/modroot"
 	"sarama-zstd.example/tools/loadgen/faults"
 	"sarama-zstd.example/tools/loadgen/workload"
 )
@@ -143,7 +142,7 @@ type variant struct {
 
 // drive builds both variants and runs them alternately.
 func drive(o options) error {
-	root, err := moduleRoot()
+	root, err := modroot.Dir()
 	if err != nil {
 		return err
 	}
@@ -225,17 +224,4 @@ func runWorker(bin, name string, o options, seed uint64) (result, error) {
 		return result{}, fmt.Errorf("%s seed %d: no result line: %w", name, seed, err)
 	}
 	return r, nil
-}
-
-// moduleRoot is the directory of the root go.mod.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("not inside the sarama-zstd module")
-	}
-	return filepath.Dir(gomod), nil
 }
