@@ -222,13 +222,7 @@ func TestSyncProducerUnderFaults(t *testing.T) {
 		t.Fatalf("%d senders failed: %v", len(errs), errs)
 	}
 	checkSomeFaults(t, cl)
-	v, err := workload.ReadBackKgo(ctx(t), cl.Addrs, exp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := v.ErrAtLeastOnce(); err != nil {
-		t.Fatal(err)
-	}
+	verifyKgoAtLeastOnce(t, cl.Cluster, exp)
 }
 
 // A transactional producer commits ten transactions under the same
@@ -329,13 +323,7 @@ func TestBrokerProduceUnderFaults(t *testing.T) {
 		t.Fatalf("%d senders failed: %v", len(errs), errs)
 	}
 	checkSomeFaults(t, cl)
-	v, err := workload.ReadBackKgo(ctx(t), cl.Addrs, exp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := v.ErrAtLeastOnce(); err != nil {
-		t.Fatal(err)
-	}
+	verifyKgoAtLeastOnce(t, cl.Cluster, exp)
 }
 
 func batchPartition(id, batch int, partitions int32) int32 {

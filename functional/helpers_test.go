@@ -86,6 +86,20 @@ func verifyKgo(t *testing.T, cl *workload.Cluster, exp workload.Expectation) wor
 	return v
 }
 
+// verifyKgoAtLeastOnce is verifyKgo for producers that may write a retried
+// batch twice: every acknowledged message is there, intact and in its
+// partition, at least once.
+func verifyKgoAtLeastOnce(t *testing.T, cl *workload.Cluster, exp workload.Expectation) {
+	t.Helper()
+	v, err := workload.ReadBackKgo(ctx(t), cl.Addrs, exp)
+	if err != nil {
+		t.Fatalf("kgo read-back: %v", err)
+	}
+	if err := v.ErrAtLeastOnce(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // verifySarama is verifyKgo with Sarama's own consumer.
 func verifySarama(t *testing.T, cl *workload.Cluster, version sarama.KafkaVersion, exp workload.Expectation) {
 	t.Helper()
